@@ -1,0 +1,102 @@
+package io.streamingclicks.contract;
+
+import java.util.List;
+
+/**
+ * The layout of the data root ({@link Setting#DATA_DIR}): one output directory and one checkpoint per sink, never
+ * shared, never moved apart; plus {@code progress/}, {@code ledger/}, {@code landing/} and the validator's database.
+ * The root is a local path or any Hadoop URI, so paths are built as strings joined with '/'.
+ *
+ * <pre>
+ * parquet/{uv,pv,events,quarantine,topn}   committed output (read through _spark_metadata)
+ * chk/{uv,pv,events,quarantine,topn}       one checkpoint per sink
+ * progress/                                job progress, JSON lines
+ * ledger/                                  producer ground truth
+ * landing/                                 JSONL input of the file-source variant
+ * validator.duckdb                         DQ history
+ * </pre>
+ */
+public final class DataRoot {
+
+    /** A sink: its output is {@code parquet/<dir>}, its checkpoint {@code chk/<dir>}. */
+    public enum Sink {
+        UV("uv"), PV("pv"), EVENTS("events"), QUARANTINE("quarantine"), TOPN("topn");
+
+        private final String dir;
+
+        Sink(String dir) {
+            this.dir = dir;
+        }
+
+        public String dir() {
+            return dir;
+        }
+    }
+
+    /** Output is partitioned by time only, never by page or user: these columns, derived from the window start. */
+    public static final List<String> PARTITION_COLUMNS = List.of("date", "hour");
+
+    public static final String PARQUET = "parquet";
+    public static final String CHECKPOINTS = "chk";
+    public static final String PROGRESS = "progress";
+    public static final String LEDGER = "ledger";
+    public static final String LANDING = "landing";
+    public static final String VALIDATOR_DB = "validator.duckdb";
+    /** The file sink's commit log inside each output directory. */
+    public static final String SPARK_METADATA = "_spark_metadata";
+
+    private final String root;
+
+    private DataRoot(String root) {
+        this.root = root.endsWith("/") && root.length() > 1 ? root.substring(0, root.length() - 1) : root;
+    }
+
+    public static DataRoot of(String root) {
+        if (root == null || root.isBlank()) {
+            throw new IllegalArgumentException("DATA_DIR must name a directory or a Hadoop URI, got an empty value");
+        }
+        return new DataRoot(root.strip());
+    }
+
+    /** The root from {@link Setting#DATA_DIR} in this process's environment. */
+    public static DataRoot fromEnvironment() {
+        return of(Setting.DATA_DIR.get());
+    }
+
+    public String root() {
+        return root;
+    }
+
+    public String output(Sink sink) {
+        return resolve(PARQUET + "/" + sink.dir());
+    }
+
+    public String checkpoint(Sink sink) {
+        return resolve(CHECKPOINTS + "/" + sink.dir());
+    }
+
+    public String progress() {
+        return resolve(PROGRESS);
+    }
+
+    public String ledger() {
+        return resolve(LEDGER);
+    }
+
+    public String landing() {
+        return resolve(LANDING);
+    }
+
+    public String validatorDb() {
+        return resolve(VALIDATOR_DB);
+    }
+
+    public String resolve(String relative) {
+        return root + "/" + relative;
+    }
+
+    @Override
+    public String toString() {
+        return root;
+    }
+}

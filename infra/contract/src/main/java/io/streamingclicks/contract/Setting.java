@@ -1,0 +1,49 @@
+package io.streamingclicks.contract;
+
+import java.util.Map;
+
+/**
+ * The settings users and the compose file set, by environment name, each with its default. These names are an
+ * interface (DESIGN.md): add, don't rename. Services read them through {@link #from(Map)} or their own config layer
+ * with the same name and default; {@code make run} passes them through unchanged.
+ */
+public enum Setting {
+    KAFKA_BOOTSTRAP_SERVERS("127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094", "Kafka bootstrap servers, comma separated"),
+    KAFKA_TOPIC("clickstream_events", "topic the producer writes and the job reads"),
+    DATA_DIR("data", "data root: a local path or any Hadoop URI (hdfs://, s3a://); layout in DataRoot"),
+    WINDOW_DURATION("PT5M", "tumbling event-time window, ISO-8601 (PT5M) or '5 minutes'"),
+    WATERMARK_DELAY("PT5M", "watermark delay behind the highest event time seen, ISO-8601 or '5 minutes'"),
+    UV_RSD("0.01", "relative standard deviation of approx_count_distinct (HLL++) for UV, 0.01 gives sigma ~0.81%"),
+    PRODUCER_RATE("20", "events per second the producer sends"),
+    PRODUCER_BACKFILL("PT0S", "how far in the past the producer's event clock starts, e.g. PT1H"),
+    PRODUCER_SPEED("1", "how many times faster than wall time the event clock runs until it reaches now"),
+    PRODUCER_LATE_FRACTION("0", "fraction of events sent with event_time shifted by PRODUCER_LATE_OFFSET, 0..1"),
+    PRODUCER_LATE_OFFSET("-PT8M", "shift of deliberately late events, a negative ISO-8601 duration");
+
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String defaultValue, String description) {
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The value in {@code env}, or the default when it is absent or blank. */
+    public String from(Map<String, String> env) {
+        String v = env.get(name());
+        return v == null || v.isBlank() ? defaultValue : v.strip();
+    }
+
+    /** The value in this process's environment, or the default. */
+    public String get() {
+        return from(System.getenv());
+    }
+}
