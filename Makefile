@@ -35,9 +35,10 @@ help: ## list the targets
 $(MVN):
 	@echo "[build] bootstrapping Maven $(MAVEN_VERSION) into $(BUILD_DIR)/ with the installed Maven"
 	@mkdir -p $(BUILD_DIR)
-	@mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
-	  -Dartifact=org.apache.maven:apache-maven:$(MAVEN_VERSION):zip:bin -DoutputDirectory=$(BUILD_DIR)
-	@unzip -q -o $(BUILD_DIR)/apache-maven-$(MAVEN_VERSION)-bin.zip -d $(BUILD_DIR)
+	@# Run from .build/, outside the project: the old Maven must not read the Quarkus modules' poms.
+	@cd $(BUILD_DIR) && mvn -q -B org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy \
+	  -Dartifact=org.apache.maven:apache-maven:$(MAVEN_VERSION):zip:bin -DoutputDirectory=.
+	@cd $(BUILD_DIR) && jar xf apache-maven-$(MAVEN_VERSION)-bin.zip && chmod +x apache-maven-$(MAVEN_VERSION)/bin/mvn
 	@touch $@
 
 prereqs: ## check what make run / make test need, naming what is missing and how to install it

@@ -12,8 +12,6 @@ need() { # need TOOL "why" "install command"
 need java "JDK 17 runs every service" "apt-get install -y openjdk-17-jdk-headless"
 need javac "JDK 17 builds every module" "apt-get install -y openjdk-17-jdk-headless"
 need mvn "any Maven 3 bootstraps Maven 3.9.11" "apt-get install -y maven"
-need unzip "unpacks the bootstrapped Maven" "apt-get install -y unzip"
-need curl "health checks of the local services" "apt-get install -y curl"
 need setsid "runs services detached" "apt-get install -y util-linux"
 if command -v javac >/dev/null 2>&1; then
   v=$(javac -version 2>&1 | sed -E 's/^javac ([0-9]+).*/\1/')

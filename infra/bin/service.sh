@@ -14,6 +14,23 @@ pidfile="$RUN_DIR/$name.pid"
 logfile="$RUN_DIR/$name.log"
 mkdir -p "$RUN_DIR"
 
+# GET url answers 2xx? curl where installed, else bash's /dev/tcp (a fresh machine may lack curl).
+http_ok() {
+  if command -v curl >/dev/null 2>&1; then
+    curl -fsS -o /dev/null --max-time 2 "$1" 2>/dev/null
+    return
+  fi
+  local rest=${1#http://} hostport path
+  hostport=${rest%%/*}
+  path=/${rest#*/}
+  [[ $rest == */* ]] || path=/
+  (
+    exec 3<>"/dev/tcp/${hostport%:*}/${hostport##*:}" || exit 1
+    printf 'GET %s HTTP/1.0\r\nHost: %s\r\n\r\n' "$path" "$hostport" >&3
+    timeout 2 head -n 1 <&3 | grep -q ' 2[0-9][0-9] '
+  ) 2>/dev/null
+}
+
 pid_alive() {
   [[ -f $pidfile ]] && kill -0 "$(cat "$pidfile")" 2>/dev/null
 }
@@ -40,7 +57,7 @@ case $cmd in
         rm -f "$pidfile"
         exit 1
       fi
-      if curl -fsS -o /dev/null --max-time 2 "$url" 2>/dev/null; then
+      if http_ok "$url"; then
         echo "[$name] up: $url"
         exit 0
       fi
