@@ -1,0 +1,83 @@
+package io.streamingclicks.validator.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.Config;
+
+import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.contract.Durations;
+import io.streamingclicks.contract.Setting;
+
+/**
+ * The stack-wide settings the validator reads, by their environment names and with their defaults from the contract
+ * ({@link Setting}); MicroProfile Config resolves each name from the environment, system properties or
+ * {@code application.properties}. Bad values fail start-up naming the setting.
+ */
+@ApplicationScoped
+public class ValidatorSettings {
+
+    private final Path dataDir;
+    private final Duration window;
+    private final Duration watermarkDelay;
+    private final double uvRsd;
+
+    @Inject
+    public ValidatorSettings(Config config) {
+        this.dataDir = Path.of(DataRoot.of(get(config, Setting.DATA_DIR)).root()).toAbsolutePath().normalize();
+        this.window = Durations.parsePositive(Setting.WINDOW_DURATION.name(), get(config, Setting.WINDOW_DURATION));
+        this.watermarkDelay = Durations.parse(Setting.WATERMARK_DELAY.name(), get(config, Setting.WATERMARK_DELAY));
+        String rsd = get(config, Setting.UV_RSD);
+        try {
+            this.uvRsd = Double.parseDouble(rsd);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("UV_RSD must be a number in (0, 0.39], got '" + rsd + "'");
+        }
+        if (!(uvRsd > 0 && uvRsd <= 0.39)) {
+            throw new IllegalArgumentException("UV_RSD must be a number in (0, 0.39], got '" + rsd + "'");
+        }
+    }
+
+    private static String get(Config config, Setting s) {
+        return config.getOptionalValue(s.name(), String.class).filter(v -> !v.isBlank()).orElse(s.defaultValue());
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Path output(DataRoot.Sink sink) {
+        return dataDir.resolve(DataRoot.PARQUET).resolve(sink.dir());
+    }
+
+    public Path checkpoint(DataRoot.Sink sink) {
+        return dataDir.resolve(DataRoot.CHECKPOINTS).resolve(sink.dir());
+    }
+
+    public Path progress() {
+        return dataDir.resolve(DataRoot.PROGRESS);
+    }
+
+    public Path ledger() {
+        return dataDir.resolve(DataRoot.LEDGER);
+    }
+
+    public Path validatorDb() {
+        return dataDir.resolve(DataRoot.VALIDATOR_DB);
+    }
+
+    public Duration window() {
+        return window;
+    }
+
+    public Duration watermarkDelay() {
+        return watermarkDelay;
+    }
+
+    public double uvRsd() {
+        return uvRsd;
+    }
+}

@@ -1,0 +1,101 @@
+package io.streamingclicks.validator.db;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Properties;
+
+import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
+
+import org.duckdb.DuckDBConnection;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.runtime.Startup;
+import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.validator.config.ValidatorSettings;
+
+/**
+ * The validator's DuckDB database, {@code <DATA_DIR>/validator.duckdb} (DQ history), opened once with extension
+ * download switched off and a memory limit; every user gets its own connection. Also writes one empty Parquet file
+ * per sink, read in place of a sink that has no committed file yet, so every view has its columns from the start.
+ */
+@Startup
+@Singleton
+public class DuckDb {
+
+    @Inject
+    ValidatorSettings settings;
+
+    @ConfigProperty(name = "validator.duckdb.memory-limit", defaultValue = "512MB")
+    String memoryLimit;
+
+    @ConfigProperty(name = "validator.duckdb.threads", defaultValue = "2")
+    int threads;
+
+    private DuckDBConnection db;
+    private final Map<Sink, String> emptyFiles = new EnumMap<>(Sink.class);
+
+    @PostConstruct
+    void open() {
+        Path file = settings.validatorDb();
+        try {
+            Files.createDirectories(file.getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the data root " + file.getParent() + " (DATA_DIR)", e);
+        }
+        Properties p = new Properties();
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
+        p.setProperty("memory_limit", memoryLimit);
+        p.setProperty("threads", Integer.toString(threads));
+        try {
+            db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, p);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the validator database " + file
+                    + " (is another validator running on the same DATA_DIR?): " + e.getMessage(), e);
+        }
+        try (Statement s = db.createStatement()) {
+            s.execute("""
+                    CREATE TABLE IF NOT EXISTS dq_results (
+                      check_name VARCHAR NOT NULL, status VARCHAR NOT NULL, value DOUBLE, warn_threshold DOUBLE,
+                      fail_threshold DOUBLE, detail VARCHAR, checked_at TIMESTAMP NOT NULL)""");
+            Path dir = Files.createTempDirectory("validator-empty-sinks");
+            dir.toFile().deleteOnExit();
+            for (Sink sink : Sink.values()) {
+                Path f = dir.resolve(sink.dir() + ".parquet");
+                s.execute("COPY (" + EmptySinks.select(sink) + ") TO '" + f + "' (FORMAT parquet)");
+                f.toFile().deleteOnExit();
+                emptyFiles.put(sink, f.toString());
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("cannot prepare the validator database " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A new connection to the database, which the caller closes. */
+    public Connection connect() throws SQLException {
+        return db.duplicate();
+    }
+
+    /** A Parquet file with the sink's columns and no row. */
+    public String emptyFile(Sink sink) {
+        return emptyFiles.get(sink);
+    }
+
+    @PreDestroy
+    void close() throws SQLException {
+        if (db != null) {
+            db.close();
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.streamingclicks.validator.db;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.validator.committed.CommittedFiles;
+import io.streamingclicks.validator.pipeline.BatchOffsets;
+import io.streamingclicks.validator.pipeline.OutputSnapshot;
+
+/**
+ * One connection set up over one snapshot of committed output: the file lists and checkpoint batches bound as
+ * variables and temp tables, then the views of {@code queries.sql}. Runs named statements with values bound through
+ * {@code SET VARIABLE name = ?}: no value is ever spliced into SQL text.
+ */
+public final class Workspace implements AutoCloseable {
+
+    private static final List<Sink> SINKS = List.of(Sink.UV, Sink.PV, Sink.EVENTS, Sink.QUARANTINE);
+
+    private final Connection c;
+    private final SqlFile sql;
+    private final OutputSnapshot snapshot;
+
+    private Workspace(Connection c, SqlFile sql, OutputSnapshot snapshot) {
+        this.c = c;
+        this.sql = sql;
+        this.snapshot = snapshot;
+    }
+
+    public static Workspace open(DuckDb db, SqlFile sql, OutputSnapshot snap, long windowMs, double rsd)
+            throws SQLException {
+        Connection c = db.connect();
+        Workspace w = new Workspace(c, sql, snap);
+        try {
+            w.runBlock("session");
+            w.set("window_ms", windowMs);
+            w.set("rsd", rsd);
+            w.set("sealed_ms", snap.sealedMs());
+            for (Sink s : SINKS) {
+                CommittedFiles f = snap.files().get(s);
+                List<String> paths = f == null || f.isEmpty() ? List.of(db.emptyFile(s))
+                        : f.files().stream().map(Object::toString).toList();
+                w.set(s.dir() + "_files", c.createArrayOf("VARCHAR", paths.toArray()));
+                w.loadBatches(s.dir() + "_batches", snap.batches().getOrDefault(s, List.of()));
+            }
+            w.runBlock("views");
+            return w;
+        } catch (SQLException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    public OutputSnapshot snapshot() {
+        return snapshot;
+    }
+
+    public void runBlock(String name) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String stmt : sql.block(name)) {
+                s.execute(stmt);
+            }
+        }
+    }
+
+    /** Binds a value to a DuckDB variable that the statements read with {@code getvariable(name)}. */
+    public void set(String name, Object value) throws SQLException {
+        if (!name.matches("[a-z_]+")) {
+            throw new IllegalArgumentException("variable name " + name);
+        }
+        try (PreparedStatement ps = c.prepareStatement("SET VARIABLE " + name + " = ?")) {
+            if (value instanceof Array a) {
+                ps.setArray(1, a);
+            } else {
+                ps.setObject(1, value);
+            }
+            ps.execute();
+        }
+    }
+
+    private void loadBatches(String table, List<BatchOffsets> batches) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE " + table + " (batch_id BIGINT, watermark_ms BIGINT,"
+                    + " kafka_partition INTEGER, start_offset BIGINT, end_offset BIGINT)");
+        }
+        Map<Integer, Long> previous = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO " + table + " VALUES (?, ?, ?, ?, ?)")) {
+            for (BatchOffsets b : batches) {
+                for (Map.Entry<Integer, Long> e : b.endOffsets().entrySet()) {
+                    if (b.committed()) {
+                        ps.setLong(1, b.batchId());
+                        ps.setLong(2, b.watermarkMs());
+                        ps.setInt(3, e.getKey());
+                        ps.setObject(4, previous.get(e.getKey()));
+                        ps.setLong(5, e.getValue());
+                        ps.addBatch();
+                    }
+                    previous.put(e.getKey(), e.getValue());
+                }
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** Runs the single statement of block {@code name} after binding {@code vars}; rows as column -> value. */
+    public List<Map<String, Object>> rows(String name, Map<String, Object> vars) throws SQLException {
+        for (Map.Entry<String, Object> v : vars.entrySet()) {
+            set(v.getKey(), v.getValue());
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.statement(name))) {
+            return read(rs);
+        }
+    }
+
+    public List<Map<String, Object>> rows(String name) throws SQLException {
+        return rows(name, Map.of());
+    }
+
+    public Map<String, Object> row(String name) throws SQLException {
+        List<Map<String, Object>> r = rows(name);
+        return r.isEmpty() ? Map.of() : r.get(0);
+    }
+
+    /** Timestamps come back as UTC instants (the session's TimeZone is UTC, the columns are TIMESTAMP). */
+    static List<Map<String, Object>> read(ResultSet rs) throws SQLException {
+        ResultSetMetaData md = rs.getMetaData();
+        List<Map<String, Object>> out = new ArrayList<>();
+        while (rs.next()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            for (int i = 1; i <= md.getColumnCount(); i++) {
+                Object v;
+                if (md.getColumnTypeName(i).equals("TIMESTAMP")) {
+                    LocalDateTime t = rs.getObject(i, LocalDateTime.class);
+                    v = t == null ? null : t.toInstant(ZoneOffset.UTC);
+                } else {
+                    v = rs.getObject(i);
+                    if (v instanceof java.math.BigInteger b) {
+                        v = b.longValue();
+                    } else if (v instanceof java.math.BigDecimal d) {
+                        v = d.doubleValue();
+                    }
+                }
+                row.put(md.getColumnLabel(i), v);
+            }
+            out.add(row);
+        }
+        return out;
+    }
+
+    public Connection connection() {
+        return c;
+    }
+
+    @Override
+    public void close() throws SQLException {
+        c.close();
+    }
+}
