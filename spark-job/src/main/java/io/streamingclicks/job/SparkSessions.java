@@ -1,0 +1,34 @@
+package io.streamingclicks.job;
+
+import io.streamingclicks.job.options.JobOptions;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the job's Spark session: UTC session time zone (a seed time without zone means UTC), few shuffle
+ * partitions, the driver and UI bound to 127.0.0.1; whatever spark-submit or {@code -Dspark.*} sets wins, except the
+ * time zone, which is part of the contract.
+ */
+public final class SparkSessions {
+
+    private SparkSessions() {
+    }
+
+    public static SparkSession create(JobOptions options) {
+        SparkConf conf = new SparkConf()
+                .setAppName("streaming-clicks")
+                .setIfMissing("spark.master", options.master().isBlank() ? "local[2]" : options.master())
+                .setIfMissing("spark.sql.shuffle.partitions", "3")
+                .setIfMissing("spark.ui.enabled", "false")
+                .setIfMissing("spark.driver.host", "127.0.0.1")
+                .setIfMissing("spark.driver.bindAddress", "127.0.0.1")
+                .setIfMissing("spark.ui.host", "127.0.0.1")
+                // Spark's own shutdown hook would stop the context under a running batch; the job stops itself.
+                .setIfMissing("spark.sql.streaming.stopTimeout", "60000")
+                .set("spark.sql.session.timeZone", "UTC");
+        if (!options.master().isBlank()) {
+            conf.set("spark.master", options.master());
+        }
+        return SparkSession.builder().config(conf).getOrCreate();
+    }
+}

@@ -1,0 +1,215 @@
+package io.streamingclicks.job.options;
+
+import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.contract.Durations;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The job's options, read from the command line ({@code --window 5m} or {@code --window=5m}) over the environment over
+ * the defaults of {@link JobOption}, and checked once here so the job never starts half-configured.
+ */
+public record JobOptions(
+        String bootstrapServers,
+        String topic,
+        DataRoot dataRoot,
+        String outputRoot,
+        String checkpointRoot,
+        Duration window,
+        Duration watermark,
+        double uvRsd,
+        String startingOffsets,
+        long maxOffsetsPerTrigger,
+        Duration trigger,
+        Duration maxFutureSkew,
+        Set<String> sinks,
+        boolean console,
+        long progressMaxBytes,
+        String master) {
+
+    public static final List<String> SINK_NAMES = List.of("uv", "pv", "events", "quarantine");
+
+    /** @throws UsageException naming the bad option and the accepted values */
+    public static JobOptions parse(String[] args, Map<String, String> env) {
+        Map<JobOption, String> values = new EnumMap<>(JobOption.class);
+        for (JobOption o : JobOption.values()) {
+            String v = env.get(o.env());
+            values.put(o, v == null || v.isBlank() ? o.defaultValue() : v.strip());
+        }
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
+            if (!arg.startsWith("--")) {
+                throw new UsageException("unexpected argument '" + arg + "': options start with --");
+            }
+            String name = arg.substring(2);
+            String value = null;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            }
+            JobOption option = byFlag(name);
+            if (value == null) {
+                if (option == JobOption.CONSOLE && (i + 1 == args.length || args[i + 1].startsWith("--"))) {
+                    value = "true";
+                } else if (i + 1 < args.length) {
+                    value = args[++i];
+                } else {
+                    throw new UsageException("option --" + name + " needs a value");
+                }
+            }
+            values.put(option, value.strip());
+        }
+        return from(values);
+    }
+
+    private static JobOption byFlag(String flag) {
+        for (JobOption o : JobOption.values()) {
+            if (o.flag().equals(flag)) {
+                return o;
+            }
+        }
+        throw new UsageException("unknown option --" + flag);
+    }
+
+    private static JobOptions from(Map<JobOption, String> v) {
+        try {
+            DataRoot root = DataRoot.of(v.get(JobOption.DATA_DIR));
+            String outputRoot = v.get(JobOption.OUTPUT_ROOT).isBlank()
+                    ? root.resolve(DataRoot.PARQUET) : stripSlash(v.get(JobOption.OUTPUT_ROOT));
+            String checkpointRoot = v.get(JobOption.CHECKPOINT_ROOT).isBlank()
+                    ? root.resolve(DataRoot.CHECKPOINTS) : stripSlash(v.get(JobOption.CHECKPOINT_ROOT));
+            return new JobOptions(
+                    required(JobOption.BOOTSTRAP_SERVERS, v),
+                    required(JobOption.TOPIC, v),
+                    root, outputRoot, checkpointRoot,
+                    Durations.parsePositive(JobOption.WINDOW.env(), v.get(JobOption.WINDOW)),
+                    nonNegative(JobOption.WATERMARK, v),
+                    rsd(v.get(JobOption.UV_RSD)),
+                    required(JobOption.STARTING_OFFSETS, v),
+                    nonNegativeLong(JobOption.MAX_OFFSETS_PER_TRIGGER, v.get(JobOption.MAX_OFFSETS_PER_TRIGGER)),
+                    Durations.parsePositive(JobOption.TRIGGER.env(), v.get(JobOption.TRIGGER)),
+                    Durations.parsePositive(JobOption.MAX_FUTURE_SKEW.env(), v.get(JobOption.MAX_FUTURE_SKEW)),
+                    sinks(v.get(JobOption.SINKS)),
+                    bool(JobOption.CONSOLE, v.get(JobOption.CONSOLE)),
+                    positiveLong(JobOption.PROGRESS_MAX_BYTES, v.get(JobOption.PROGRESS_MAX_BYTES)),
+                    v.get(JobOption.MASTER));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static String required(JobOption o, Map<JobOption, String> v) {
+        String s = v.get(o);
+        if (s == null || s.isBlank()) {
+            throw new UsageException("--" + o.flag() + " (" + o.env() + ") must not be empty");
+        }
+        return s;
+    }
+
+    private static Duration nonNegative(JobOption o, Map<JobOption, String> v) {
+        Duration d = Durations.parse(o.env(), v.get(o));
+        if (d.isNegative()) {
+            throw new UsageException("--" + o.flag() + " (" + o.env() + ") must not be negative, got " + v.get(o));
+        }
+        return d;
+    }
+
+    private static double rsd(String text) {
+        double d;
+        try {
+            d = Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new UsageException("--uv-rsd (UV_RSD) must be a number in [0.001, 0.39], got '" + text + "'");
+        }
+        // Spark's HyperLogLogPlusPlus accepts rsd down to what 2^18 registers give, and refuses rsd > 0.39.
+        if (!(d >= 0.001 && d <= 0.39)) {
+            throw new UsageException("--uv-rsd (UV_RSD) must be in [0.001, 0.39], got " + text);
+        }
+        return d;
+    }
+
+    private static long nonNegativeLong(JobOption o, String text) {
+        try {
+            long n = Long.parseLong(text);
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // fall through to the usage message
+        }
+        throw new UsageException("--" + o.flag() + " (" + o.env() + ") must be a whole number >= 0, got '" + text + "'");
+    }
+
+    private static long positiveLong(JobOption o, String text) {
+        long n = nonNegativeLong(o, text);
+        if (n == 0) {
+            throw new UsageException("--" + o.flag() + " (" + o.env() + ") must be > 0");
+        }
+        return n;
+    }
+
+    private static boolean bool(JobOption o, String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new UsageException("--" + o.flag() + " (" + o.env() + ") must be true or false, got '"
+                    + text + "'");
+        };
+    }
+
+    private static Set<String> sinks(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String s : text.split(",")) {
+            String name = s.strip().toLowerCase(Locale.ROOT);
+            if (name.isEmpty()) {
+                continue;
+            }
+            if (!SINK_NAMES.contains(name)) {
+                throw new UsageException("--sinks (JOB_SINKS) names unknown sink '" + name + "'; known: "
+                        + String.join(",", SINK_NAMES));
+            }
+            out.add(name);
+        }
+        if (out.isEmpty()) {
+            throw new UsageException("--sinks (JOB_SINKS) must name at least one sink of " + SINK_NAMES);
+        }
+        return Set.copyOf(out);
+    }
+
+    private static String stripSlash(String s) {
+        return s.endsWith("/") && s.length() > 1 ? s.substring(0, s.length() - 1) : s;
+    }
+
+    public String output(String sink) {
+        return outputRoot + "/" + sink;
+    }
+
+    public String checkpoint(String sink) {
+        return checkpointRoot + "/" + sink;
+    }
+
+    /** The usage text: every option with its environment variable and default. */
+    public static String usage() {
+        StringBuilder b = new StringBuilder();
+        b.append("usage: java -jar spark-job.jar [--option value]...\n")
+                .append("       spark-submit --class io.streamingclicks.job.Main spark-job.jar [--option value]...\n")
+                .append("Each option may also be set by its environment variable; the command line wins.\n\n");
+        List<String[]> rows = new ArrayList<>();
+        for (JobOption o : JobOption.values()) {
+            rows.add(new String[] {"--" + o.flag(), o.env(), o.defaultValue().isEmpty() ? "-" : o.defaultValue(),
+                    o.description()});
+        }
+        for (String[] r : rows) {
+            b.append(String.format("  %-26s %-28s %-26s %s%n", r[0], r[1], r[2], r[3]));
+        }
+        return b.toString();
+    }
+}

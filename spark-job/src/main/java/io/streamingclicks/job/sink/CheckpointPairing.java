@@ -1,0 +1,91 @@
+package io.streamingclicks.job.sink;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
+import org.apache.hadoop.fs.FSDataOutputStream;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+
+/**
+ * Reads and writes {@code <checkpoint>/streamingclicks-pairing.properties}: which output directory and query shape a
+ * checkpoint belongs to. Refuses to start a query whose checkpoint belongs to another output or shape, or a new
+ * checkpoint over an output that already has committed batches (the file sink would skip the new checkpoint's first
+ * batches as "already written", losing them silently).
+ */
+public final class CheckpointPairing {
+
+    public static final String MARKER = "streamingclicks-pairing.properties";
+
+    private CheckpointPairing() {
+    }
+
+    /** @throws IllegalStateException saying which checkpoint, which output and what to do */
+    public static void check(String sink, String output, String checkpoint, String shape, Configuration conf) {
+        try {
+            Path out = qualify(new Path(output), conf);
+            Path chk = qualify(new Path(checkpoint), conf);
+            FileSystem chkFs = chk.getFileSystem(conf);
+            Path marker = new Path(chk, MARKER);
+            if (chkFs.exists(marker)) {
+                Properties p = new Properties();
+                try (FSDataInputStream in = chkFs.open(marker)) {
+                    p.load(new java.io.InputStreamReader(in, StandardCharsets.UTF_8));
+                }
+                String pairedOutput = p.getProperty("output");
+                String pairedShape = p.getProperty("shape");
+                if (!out.toString().equals(pairedOutput)) {
+                    throw new IllegalStateException("checkpoint " + chk + " of sink '" + sink + "' belongs to output "
+                            + pairedOutput + ", not " + out + ". A checkpoint and its output move together: point the"
+                            + " job at " + pairedOutput + ", or give it a new checkpoint AND a new output directory.");
+                }
+                if (!shape.equals(pairedShape)) {
+                    throw new IllegalStateException("checkpoint " + chk + " of sink '" + sink + "' was written by a"
+                            + " query of shape [" + pairedShape + "], this job's is [" + shape + "]. Its state cannot"
+                            + " be reused: restore the old settings, or use a new checkpoint AND a new output directory.");
+                }
+                return;
+            }
+            if (hasEntries(chkFs, new Path(chk, "offsets"))) {
+                throw new IllegalStateException("checkpoint " + chk + " of sink '" + sink + "' has batches but no "
+                        + MARKER + ": it was not written by this job. Use a new checkpoint AND a new output directory.");
+            }
+            FileSystem outFs = out.getFileSystem(conf);
+            if (hasEntries(outFs, new Path(out, "_spark_metadata"))) {
+                throw new IllegalStateException("output " + out + " of sink '" + sink + "' already has committed"
+                        + " batches, but its checkpoint " + chk + " is new: the file sink would skip the new"
+                        + " checkpoint's first batches as already written. Restore the checkpoint that wrote it, or"
+                        + " use a new output directory.");
+            }
+            chkFs.mkdirs(chk);
+            Properties p = new Properties();
+            p.setProperty("sink", sink);
+            p.setProperty("output", out.toString());
+            p.setProperty("shape", shape);
+            try (FSDataOutputStream os = chkFs.create(marker, false)) {
+                p.store(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8), "written once by the spark job");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the pairing of checkpoint " + checkpoint + " with output "
+                    + output + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path qualify(Path p, Configuration conf) throws IOException {
+        FileSystem fs = p.getFileSystem(conf);
+        return fs.makeQualified(p);
+    }
+
+    private static boolean hasEntries(FileSystem fs, Path dir) throws IOException {
+        if (!fs.exists(dir)) {
+            return false;
+        }
+        FileStatus[] list = fs.listStatus(dir, path -> !path.getName().startsWith("."));
+        return list.length > 0;
+    }
+}

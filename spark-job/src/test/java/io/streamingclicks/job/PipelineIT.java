@@ -1,0 +1,343 @@
+package io.streamingclicks.job;
+
+import io.streamingclicks.contract.QuarantineReason;
+import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.job.support.Committed;
+import io.streamingclicks.job.support.Events;
+import io.streamingclicks.job.support.JobRun;
+import io.streamingclicks.job.support.TestSpark;
+import io.streamingclicks.kafka.KafkaCluster;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The pipeline against real brokers and local Spark, with the default 5-minute windows and watermark and explicit
+ * event times in the past, so every batch boundary that matters is waited for, not timed.
+ */
+class PipelineIT {
+
+    private static KafkaCluster cluster;
+    private static SparkSession spark;
+    /** A window-aligned instant three hours ago: every event time below is relative to it. */
+    private static final Instant T = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
+
+    @TempDir
+    Path tmp;
+
+    @BeforeAll
+    static void start() {
+        cluster = KafkaCluster.startForTests();
+        spark = TestSpark.get();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private static Instant at(int minutes, int seconds) {
+        return T.plus(Duration.ofMinutes(minutes)).plusSeconds(seconds);
+    }
+
+    @Test
+    void pvIsExactPerWindowAndPage() {
+        String topic = cluster.createRandomTopic();
+        try (Events events = new Events(cluster.bootstrapServers(), topic);
+             JobRun run = JobRun.start(tmp, cluster.bootstrapServers(), topic)) {
+            events.send("u1", "/a", at(0, 1));
+            events.send("u2", "/a", at(1, 0));
+            events.send("u1", "/a", at(4, 59));
+            events.send("u3", "/b", at(2, 0));
+            events.send("u3", "/b", at(3, 0));
+            events.send("u4", "/a", at(5, 0));
+            // Advances the watermark to T+15 min: both windows above are sealed and emitted.
+            events.send("clock", "/clock", at(20, 0));
+
+            await().atMost(Duration.ofSeconds(90)).until(() ->
+                    Committed.rows(spark, run.output("pv"), "select * from t").size() >= 3);
+            List<Row> pv = Committed.rows(spark, run.output("pv"),
+                    "select window_start, window_end, page_id, pv, date, hour from t order by window_start, page_id");
+            assertThat(pv).extracting(r -> r.getTimestamp(0).toInstant(), r -> r.getTimestamp(1).toInstant(),
+                            r -> r.getString(2), r -> r.getLong(3))
+                    .containsExactly(
+                            tuple(at(0, 0), at(5, 0), "/a", 3L),
+                            tuple(at(0, 0), at(5, 0), "/b", 2L),
+                            tuple(at(5, 0), at(10, 0), "/a", 1L));
+            // Partitioned by the window start's UTC date and hour.
+            assertThat(pv.get(0).get(4).toString()).isEqualTo(T.toString().substring(0, 10));
+            assertThat(pv.get(0).getInt(5)).isEqualTo(T.atZone(java.time.ZoneOffset.UTC).getHour());
+
+            List<Row> uv = Committed.rows(spark, run.output("uv"), "select window_start, uv from t order by 1");
+            assertThat(uv).extracting(r -> r.getTimestamp(0).toInstant(), r -> r.getLong(1))
+                    .containsExactly(tuple(at(0, 0), 3L), tuple(at(5, 0), 1L));
+        }
+    }
+
+    @Test
+    void badRecordsAreQuarantinedWithTheirReasonAndSeedSamplesAreParsed() throws IOException {
+        String topic = cluster.createRandomTopic();
+        String future = Instant.now().plus(Duration.ofHours(1)).toString();
+        Map<String, String> bad = new HashMap<>();
+        bad.put("this is not json", QuarantineReason.UNPARSEABLE_JSON.code());
+        bad.put("{\"user_id\":\"u1\",\"page_id\":", QuarantineReason.UNPARSEABLE_JSON.code());
+        bad.put("{\"page_id\":\"/a\",\"event_time\":\"" + at(1, 0) + "\"}", QuarantineReason.MISSING_USER_ID.code());
+        bad.put("{\"user_id\":\" \",\"page_id\":\"/a\",\"event_time\":\"" + at(1, 0) + "\"}",
+                QuarantineReason.MISSING_USER_ID.code());
+        bad.put("{\"user_id\":\"u1\",\"event_time\":\"" + at(1, 0) + "\"}", QuarantineReason.MISSING_PAGE_ID.code());
+        bad.put("{\"user_id\":\"u1\",\"page_id\":\"/a\"}", QuarantineReason.MISSING_EVENT_TIME.code());
+        bad.put("{\"user_id\":\"u1\",\"page_id\":\"/a\",\"event_time\":\"yesterday\"}",
+                QuarantineReason.BAD_EVENT_TIME.code());
+        bad.put("{\"user_id\":\"u1\",\"page_id\":\"/a\",\"event_time\":\"" + future + "\"}",
+                QuarantineReason.FUTURE_EVENT_TIME.code());
+        List<String> seeds;
+        try (InputStream in = getClass().getResourceAsStream("/io/streamingclicks/contract/seed-sample-events.jsonl")) {
+            seeds = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
+        }
+        assertThat(seeds).hasSize(5);
+
+        try (Events events = new Events(cluster.bootstrapServers(), topic);
+             JobRun run = JobRun.start(tmp, cluster.bootstrapServers(), topic)) {
+            events.sendRaw(new ArrayList<>(bad.keySet()));
+            events.sendRaw(seeds);
+            run.awaitCommitted("quarantine", events.sent());
+            // The job keeps running after bad input: a valid event sent afterwards still lands.
+            String after = events.send("u-after", "/after", at(2, 0));
+            run.awaitCommitted("events", events.sent());
+            assertThat(run.job.queries()).allMatch(q -> q.isActive());
+
+            List<Row> quarantined = Committed.rows(spark, run.output("quarantine"),
+                    "select raw, reason, kafka_partition, kafka_offset, kafka_timestamp from t");
+            assertThat(quarantined).extracting(r -> r.getString(0), r -> r.getString(1))
+                    .containsExactlyInAnyOrderElementsOf(bad.entrySet().stream()
+                            .map(e -> tuple(e.getKey(), e.getValue())).toList());
+            assertThat(quarantined).allSatisfy(r -> {
+                assertThat(r.isNullAt(2)).isFalse();
+                assertThat(r.isNullAt(3)).isFalse();
+                assertThat(r.isNullAt(4)).isFalse();
+            });
+
+            List<Row> parsed = Committed.rows(spark, run.output("events"),
+                    "select user_id, page_id, event_time, action, duration_ms, event_id from t"
+                            + " order by event_time");
+            assertThat(parsed).extracting(r -> r.getString(0), r -> r.getString(1),
+                            r -> r.getTimestamp(2).toInstant(), r -> r.getString(3))
+                    .contains(
+                            tuple("1001", "/home", Instant.parse("2025-12-14T09:25:01Z"), "view"),
+                            tuple("1002", "/product/shirt-x", Instant.parse("2025-12-14T09:25:15Z"), "view"),
+                            tuple("1001", "/product/shirt-x", Instant.parse("2025-12-14T09:25:20Z"), "click"),
+                            tuple("1003", "/search?q=shoes", Instant.parse("2025-12-14T09:25:25Z"), "click"),
+                            tuple("1001", "/add-to-cart", Instant.parse("2025-12-14T09:25:35Z"), "click"));
+            assertThat(parsed).hasSize(6);
+            assertThat(parsed).extracting(r -> r.getString(5)).contains(after);
+        }
+    }
+
+    /**
+     * The first seed's checklist: an event 8 minutes late is included while the watermark has not passed its window
+     * and dropped once it has; DESIGN.md's link 3, read from chk/pv/offsets, names exactly the dropped events; uv of
+     * the window equals a batch approx_count_distinct over exactly the events it included.
+     */
+    @Test
+    void lateEventsAreIncludedUntilTheWatermarkPassesThenDroppedAndAccountedExactly() throws IOException {
+        String topic = cluster.createRandomTopic();
+        Instant windowStart = at(10, 0);
+        Instant windowEnd = at(15, 0);
+        try (Events events = new Events(cluster.bootstrapServers(), topic);
+             JobRun run = JobRun.start(tmp, cluster.bootstrapServers(), topic)) {
+            Set<String> onTime = new HashSet<>();
+            onTime.add(events.send("u1", "/home", at(10, 30)));
+            onTime.add(events.send("u2", "/home", at(11, 0)));
+            events.send("clock", "/clock", at(18, 0));
+            run.awaitWatermark("pv", at(13, 0));
+            run.awaitWatermark("uv", at(13, 0));
+
+            // 8 minutes behind the newest event; the watermark (T+13) has not passed the window's end (T+15).
+            String includedLate = events.send("u3", "/home", at(10, 0));
+            run.awaitCommitted("pv", events.sent());
+            run.awaitCommitted("uv", events.sent());
+
+            events.send("clock", "/clock", at(21, 0));
+            run.awaitWatermark("pv", at(16, 0));
+            run.awaitWatermark("uv", at(16, 0));
+
+            // 8 minutes behind again, but now the watermark (T+16) has passed the window: dropped.
+            String droppedLate = events.send("u4", "/home", at(13, 0));
+            run.awaitCommitted("pv", events.sent());
+            run.awaitCommitted("uv", events.sent());
+            run.awaitCommitted("events", events.sent());
+
+            List<Row> pv = Committed.rows(spark, run.output("pv"),
+                    "select page_id, pv from t where window_start = '" + Timestamp.from(windowStart) + "'");
+            assertThat(pv).extracting(r -> r.getString(0), r -> r.getLong(1)).containsExactly(tuple("/home", 3L));
+
+            // Link 3: the events of the window at or beyond the start offsets of the first batch whose late-row
+            // filter watermark reached the window's end are the dropped ones, and Σpv counts exactly the others.
+            Map<Integer, Long> boundary = OffsetLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
+            List<Row> windowEvents = Committed.rows(spark, run.output("events"),
+                    "select event_id, kafka_partition, kafka_offset, user_id from t where event_time >= '"
+                            + Timestamp.from(windowStart) + "' and event_time < '" + Timestamp.from(windowEnd) + "'");
+            Map<Boolean, List<Row>> byCounted = windowEvents.stream().collect(Collectors.partitioningBy(
+                    r -> r.getLong(2) < boundary.get(r.getInt(1))));
+            assertThat(byCounted.get(false)).extracting(r -> r.getString(0)).containsExactly(droppedLate);
+            Set<String> counted = byCounted.get(true).stream().map(r -> r.getString(0)).collect(Collectors.toSet());
+            Set<String> expectedCounted = new HashSet<>(onTime);
+            expectedCounted.add(includedLate);
+            assertThat(counted).isEqualTo(expectedCounted);
+            assertThat(pv.stream().mapToLong(r -> r.getLong(1)).sum()).isEqualTo(counted.size());
+
+            // uv: the same sketch over exactly the included events gives the same number.
+            Map<Integer, Long> uvBoundary = OffsetLog.read(run.checkpoint("uv")).lateBoundary(windowEnd).orElseThrow();
+            String included = windowEvents.stream().filter(r -> r.getLong(2) < uvBoundary.get(r.getInt(1)))
+                    .map(r -> "'" + r.getString(0) + "'").collect(Collectors.joining(","));
+            long expectedUv = Committed.rows(spark, run.output("events"), "select approx_count_distinct(user_id, "
+                    + run.options.uvRsd() + ") from t where event_id in (" + included + ")").get(0).getLong(0);
+            List<Row> uv = Committed.rows(spark, run.output("uv"),
+                    "select uv from t where window_start = '" + Timestamp.from(windowStart) + "'");
+            assertThat(uv).extracting(r -> r.getLong(0)).containsExactly(expectedUv);
+            assertThat(expectedUv).isEqualTo(3L);
+
+            // The progress log shows the drop as a signal (rows after partial aggregation, not events).
+            assertThat(Files.readAllLines(run.progress().resolve("pv.jsonl")))
+                    .anyMatch(l -> l.contains("\"num_rows_dropped_by_watermark\":1"))
+                    .allMatch(l -> l.startsWith("{\"query\":\"pv\""));
+        }
+    }
+
+    @Test
+    void uvOfTwentyThousandDistinctUsersIsWithinThreeSigmaAndEqualsTheBatchSketch() {
+        String topic = cluster.createRandomTopic();
+        int users = 20_000;
+        try (Events events = new Events(cluster.bootstrapServers(), topic);
+             JobRun run = JobRun.start(tmp, cluster.bootstrapServers(), topic, "--sinks", "uv,events")) {
+            List<String> batch = new ArrayList<>();
+            for (int i = 0; i < users; i++) {
+                batch.add(Events.json(Events.newId(), "user-" + i, "/p" + (i % 7), at(30, i % 300), "view"));
+                if (i % 4 == 0) {
+                    // a repeat visit: must not count twice
+                    batch.add(Events.json(Events.newId(), "user-" + i, "/again", at(31, 0), "view"));
+                }
+            }
+            events.sendRaw(batch);
+            events.send("clock", "/clock", at(45, 0));
+            run.awaitCommitted("events", events.sent());
+            await().atMost(Duration.ofSeconds(90)).until(() ->
+                    !Committed.rows(spark, run.output("uv"), "select * from t").isEmpty());
+            List<Row> uv = Committed.rows(spark, run.output("uv"),
+                    "select uv from t where window_start = '" + Timestamp.from(at(30, 0)) + "'");
+            assertThat(uv).hasSize(1);
+            long estimate = uv.get(0).getLong(0);
+            // Spark's HLL++ at rsd 0.01 uses 2^14 registers: sigma = 1.04 / 128 = 0.8125 %.
+            double sigma = 1.04 / Math.sqrt(1 << 14);
+            assertThat((double) Math.abs(estimate - users)).isLessThanOrEqualTo(3 * sigma * users);
+            long batchSketch = Committed.rows(spark, run.output("events"),
+                    "select approx_count_distinct(user_id, 0.01) from t where event_time >= '"
+                            + Timestamp.from(at(30, 0)) + "' and event_time < '" + Timestamp.from(at(35, 0)) + "'")
+                    .get(0).getLong(0);
+            assertThat(estimate).isEqualTo(batchSketch);
+        }
+    }
+
+    @Test
+    void restartFromCheckpointRewritesNoFinalizedWindow() throws IOException {
+        String topic = cluster.createRandomTopic();
+        Path root = tmp.resolve("root");
+        String sealedFilter = "window_start < '" + Timestamp.from(at(10, 0)) + "'";
+        List<Row> pvBefore;
+        List<Row> uvBefore;
+        List<Row> filesBefore;
+        try (Events events = new Events(cluster.bootstrapServers(), topic)) {
+            try (JobRun run = JobRun.start(root, cluster.bootstrapServers(), topic)) {
+                events.send("u1", "/a", at(0, 10));
+                events.send("u2", "/b", at(6, 0));
+                events.send("clock", "/clock", at(20, 0));
+                await().atMost(Duration.ofSeconds(90)).until(() ->
+                        Committed.rows(spark, run.output("pv"), "select * from t where " + sealedFilter).size() == 2
+                                && Committed.rows(spark, run.output("uv"), "select * from t").size() == 2);
+                run.awaitCommitted("pv", events.sent());
+                pvBefore = Committed.rows(spark, run.output("pv"), "select * from t order by window_start, page_id");
+                uvBefore = Committed.rows(spark, run.output("uv"), "select * from t order by window_start");
+                filesBefore = filesPerWindow(run.output("pv"));
+            }
+            try (JobRun run = JobRun.start(root, cluster.bootstrapServers(), topic)) {
+                // After the restart: a late event for a finalized window and new events that seal a new window.
+                events.send("u9", "/a", at(1, 0));
+                events.send("u3", "/c", at(21, 0));
+                events.send("clock", "/clock", at(40, 0));
+                await().atMost(Duration.ofSeconds(90)).until(() ->
+                        Committed.rows(spark, run.output("pv"), "select * from t where window_start = '"
+                                + Timestamp.from(at(20, 0)) + "'").size() == 2);
+                List<Row> pvAfter = Committed.rows(spark, run.output("pv"),
+                        "select * from t where " + sealedFilter + " order by window_start, page_id");
+                assertThat(pvAfter).isEqualTo(pvBefore.stream()
+                        .filter(r -> r.getTimestamp(0).toInstant().isBefore(at(10, 0))).toList());
+                assertThat(Committed.rows(spark, run.output("uv"),
+                        "select * from t where " + sealedFilter + " order by window_start")).isEqualTo(uvBefore);
+                // The same committed files hold the finalized windows' rows: none was added for them.
+                assertThat(filesPerWindow(run.output("pv")).stream()
+                        .filter(r -> r.getTimestamp(0).toInstant().isBefore(at(10, 0))).toList())
+                        .isEqualTo(filesBefore);
+                assertThat(Committed.rows(spark, run.output("pv"),
+                        "select window_start, page_id from t group by 1, 2 having count(*) > 1")).isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void aCheckpointPointedAtAnotherOutputIsRefusedWithAClearMessage() {
+        String topic = cluster.createRandomTopic();
+        Path first = tmp.resolve("first");
+        try (Events events = new Events(cluster.bootstrapServers(), topic)) {
+            try (JobRun run = JobRun.start(first, cluster.bootstrapServers(), topic, "--sinks", "events")) {
+                events.send("u1", "/a", at(0, 10));
+                run.awaitCommitted("events", events.sent());
+            }
+            Path otherOutput = tmp.resolve("elsewhere/parquet");
+            assertThatThrownBy(() -> JobRun.start(first, cluster.bootstrapServers(), topic, "--sinks", "events",
+                    "--output-root", otherOutput.toString()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining(first.resolve("chk/events").toString())
+                    .hasMessageContaining("belongs to output")
+                    .hasMessageContaining(otherOutput.resolve("events").toString());
+            // And the other way round: a fresh checkpoint over an output that has committed batches.
+            assertThatThrownBy(() -> JobRun.start(first, cluster.bootstrapServers(), topic, "--sinks", "events",
+                    "--checkpoint-root", tmp.resolve("fresh-chk").toString()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already has committed batches");
+            assertThat(otherOutput.resolve("events")).doesNotExist();
+        }
+    }
+
+    /** Per window: how many committed files hold its rows, and which. */
+    private static List<Row> filesPerWindow(Path output) {
+        return Committed.rows(spark, output, "select window_start, count(distinct f), sort_array(collect_set(f))"
+                + " from (select window_start, input_file_name() as f from t) group by 1 order by 1");
+    }
+}
