@@ -1,0 +1,49 @@
+package io.streamingclicks.producer;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.streamingclicks.producer.clock.EventClock;
+import io.streamingclicks.producer.config.ProducerSettings;
+import io.streamingclicks.producer.generate.Generator;
+import io.streamingclicks.producer.ledger.Ledger;
+import io.streamingclicks.producer.send.Sender;
+import io.streamingclicks.producer.stats.Stats;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+/**
+ * Starts the service in order (ledger read, clock, producer, meters, generator) and stops it in the reverse order that
+ * keeps the accounting whole: generator, then the producer (waiting for every answer), then the last ledger flush.
+ */
+@ApplicationScoped
+public class Lifecycle {
+
+    @Inject
+    ProducerSettings settings;
+    @Inject
+    Ledger ledger;
+    @Inject
+    EventClock clock;
+    @Inject
+    Sender sender;
+    @Inject
+    Stats stats;
+    @Inject
+    Generator generator;
+
+    void onStart(@Observes StartupEvent e) {
+        stats.bind(() -> generator.settings().rate(),
+                () -> (System.currentTimeMillis() - clock.nowMs()) / 1000.0);
+        sender.topic();
+        if (settings.autostart()) {
+            generator.start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent e) {
+        generator.stop();
+        sender.close();
+        ledger.close();
+    }
+}

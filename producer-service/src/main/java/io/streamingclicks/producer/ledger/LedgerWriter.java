@@ -1,0 +1,126 @@
+package io.streamingclicks.producer.ledger;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingclicks.contract.LedgerFormat;
+import io.streamingclicks.producer.send.Outcome;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Appends this run's ledger ({@link LedgerFormat}): send outcomes are added in memory as they are answered and
+ * {@link #flush()} writes them as delta lines, with the highest acknowledged offset per partition. A line is only ever
+ * written for sends already answered, so a crash loses at most the last unflushed interval, never invents a count.
+ */
+public final class LedgerWriter implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path file;
+    private final FileChannel channel;
+    private Map<LedgerKey, LedgerCounts> pending = new HashMap<>();
+    private final Map<Integer, Long> maxOffsets = new HashMap<>();
+    private final Map<Integer, Long> writtenOffsets = new HashMap<>();
+
+    public LedgerWriter(Path dir, long runStartMs) {
+        this.file = dir.resolve(LedgerFormat.FILE_PREFIX + runStartMs + LedgerFormat.FILE_SUFFIX);
+        try {
+            Files.createDirectories(dir);
+            this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the ledger " + file + " for appending (DATA_DIR)", e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Counts one answered send. */
+    public synchronized void record(Instant eventTime, String pageId, boolean late, Outcome outcome) {
+        pending.computeIfAbsent(new LedgerKey(eventTime.getEpochSecond(), pageId, late), k -> new LedgerCounts())
+                .add(outcome, 1);
+    }
+
+    public synchronized void acknowledged(int partition, long offset) {
+        maxOffsets.merge(partition, offset, Math::max);
+    }
+
+    /** Writes every count answered since the last flush, then any partition whose highest acked offset grew. */
+    public void flush() {
+        Map<LedgerKey, LedgerCounts> batch;
+        Map<Integer, Long> offsets = new TreeMap<>();
+        synchronized (this) {
+            batch = pending;
+            pending = new HashMap<>();
+            maxOffsets.forEach((p, o) -> {
+                if (!o.equals(writtenOffsets.get(p))) {
+                    offsets.put(p, o);
+                }
+            });
+        }
+        if (batch.isEmpty() && offsets.isEmpty()) {
+            return;
+        }
+        StringBuilder out = new StringBuilder();
+        try {
+            for (Map.Entry<LedgerKey, LedgerCounts> e : new TreeMap<>(batch).entrySet()) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_COUNT);
+                line.put(LedgerFormat.SECOND, Instant.ofEpochSecond(e.getKey().second()).toString());
+                line.put(LedgerFormat.PAGE_ID, e.getKey().pageId());
+                line.put(LedgerFormat.LATENESS, e.getKey().late() ? LedgerFormat.LATE : LedgerFormat.ON_TIME);
+                line.put(LedgerFormat.ACKED, e.getValue().acked());
+                line.put(LedgerFormat.IN_DOUBT, e.getValue().inDoubt());
+                line.put(LedgerFormat.FAILED, e.getValue().failed());
+                out.append(JSON.writeValueAsString(line)).append('\n');
+            }
+            String at = Instant.now().toString();
+            for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_OFFSET);
+                line.put(LedgerFormat.AT, at);
+                line.put(LedgerFormat.PARTITION, e.getKey());
+                line.put(LedgerFormat.MAX_ACKED_OFFSET, e.getValue());
+                out.append(JSON.writeValueAsString(line)).append('\n');
+            }
+            synchronized (channel) {
+                var buf = java.nio.ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
+                while (buf.hasRemaining()) {
+                    channel.write(buf);
+                }
+            }
+            synchronized (this) {
+                writtenOffsets.putAll(offsets);
+            }
+        } catch (IOException e) {
+            // Keep the counts for the next flush rather than lose them: the ledger must never under-report a send.
+            synchronized (this) {
+                batch.forEach((k, v) -> pending.computeIfAbsent(k, x -> new LedgerCounts())
+                        .add(v.acked(), v.inDoubt(), v.failed()));
+            }
+            throw new UncheckedIOException("cannot append to the ledger " + file, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        flush();
+        try {
+            channel.force(true);
+            channel.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot close the ledger " + file, e);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.streamingclicks.producer.ledger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.streamingclicks.producer.send.Outcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LedgerRoundTripTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void deltasOfSeveralRunsAreSummedAndATornLastLineIsSkipped() throws Exception {
+        Instant t = Instant.parse("2026-11-21T22:50:01.250Z");
+        try (LedgerWriter run1 = new LedgerWriter(dir, 1000)) {
+            run1.record(t, "/home", false, Outcome.ACKED);
+            run1.record(t, "/home", false, Outcome.ACKED);
+            run1.acknowledged(0, 41);
+            run1.flush();
+            run1.record(t.plusMillis(500), "/home", false, Outcome.IN_DOUBT);
+            run1.record(t, "/home", true, Outcome.FAILED);
+            run1.acknowledged(0, 40);
+            run1.acknowledged(2, 7);
+        }
+        try (LedgerWriter run2 = new LedgerWriter(dir, 2000)) {
+            run2.record(t.plusSeconds(5), "/search", false, Outcome.ACKED);
+        }
+        Files.writeString(dir.resolve("ledger-2000.jsonl"), "{\"type\":\"count\",\"sec", StandardOpenOption.APPEND);
+
+        LedgerReader.Summary s = LedgerReader.readAll(dir);
+        LedgerCounts home = s.counts().get(new LedgerKey(t.getEpochSecond(), "/home", false));
+        assertThat(home.acked()).isEqualTo(2);
+        assertThat(home.inDoubt()).isEqualTo(1);
+        assertThat(s.counts().get(new LedgerKey(t.getEpochSecond(), "/home", true)).failed()).isEqualTo(1);
+        assertThat(s.maxAckedOffsets()).containsEntry(0, 41L).containsEntry(2, 7L);
+        assertThat(s.lastOnTimeSecond()).isEqualTo(Instant.parse("2026-11-21T22:50:06Z"));
+        assertThat(LedgerReader.read(dir, t.plusSeconds(1), null, null).counts()).hasSize(1);
+        assertThat(Files.readAllLines(dir.resolve("ledger-1000.jsonl")).get(0))
+                .isEqualTo("{\"type\":\"count\",\"second\":\"2026-11-21T22:50:01Z\",\"page_id\":\"/home\","
+                        + "\"lateness\":\"on_time\",\"acked\":2,\"in_doubt\":0,\"failed\":0}");
+    }
+}
