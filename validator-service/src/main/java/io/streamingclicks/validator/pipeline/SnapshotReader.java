@@ -22,6 +22,10 @@ public class SnapshotReader {
     ValidatorSettings settings;
 
     public OutputSnapshot read() {
+        return read(settings);
+    }
+
+    public static OutputSnapshot read(ValidatorSettings settings) {
         Map<Sink, List<BatchOffsets>> batches = new EnumMap<>(Sink.class);
         for (Sink s : SINKS) {
             batches.put(s, CheckpointReader.read(settings.checkpoint(s)));

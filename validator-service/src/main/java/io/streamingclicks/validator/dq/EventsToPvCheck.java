@@ -1,0 +1,39 @@
+package io.streamingclicks.validator.dq;
+
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.streamingclicks.validator.db.Workspace;
+
+/**
+ * DESIGN.md link 3, events to pv (exact): per sealed window, the pv total equals the events the pv query counted
+ * (offset below the start of the first batch whose watermark passed the window's end, from {@code chk/pv}); the
+ * others were dropped as late and are reported, not failed.
+ */
+@ApplicationScoped
+public class EventsToPvCheck implements Check {
+
+    @Override
+    public List<CheckResult> run(Workspace ws) throws Exception {
+        long mismatched = 0;
+        long late = 0;
+        long windows = 0;
+        StringBuilder first = new StringBuilder();
+        for (Map<String, Object> r : ws.rows("pv_accounting")) {
+            windows++;
+            long expected = DuplicateKeysCheck.n(r, "expected_pv");
+            long pv = DuplicateKeysCheck.n(r, "pv");
+            late += DuplicateKeysCheck.n(r, "late_events");
+            if (expected != pv) {
+                if (mismatched++ < 3) {
+                    first.append("; ").append(r.get("window_start")).append(": pv ").append(pv).append(" but ")
+                            .append(expected).append(" events counted");
+                }
+            }
+        }
+        return List.of(CheckResult.zero("reconciliation_events_pv", mismatched, mismatched + " of " + windows
+                + " sealed windows disagree; " + late + " events dropped as late" + first));
+    }
+}

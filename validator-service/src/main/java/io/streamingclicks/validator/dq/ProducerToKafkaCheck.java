@@ -1,0 +1,76 @@
+package io.streamingclicks.validator.dq;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.validator.config.ValidatorSettings;
+import io.streamingclicks.validator.db.Workspace;
+import io.streamingclicks.validator.pipeline.BatchOffsets;
+
+/**
+ * DESIGN.md link 1, producer to Kafka: per settled (event-time second, page), acknowledged &lt;= records in Kafka
+ * &lt;= acknowledged + in doubt, Kafka's side read from committed events. Records with no ledger entry (no
+ * {@code event_id}, or a key the ledger never names) are external: reported, never a loss or a duplicate.
+ */
+@ApplicationScoped
+public class ProducerToKafkaCheck implements Check {
+
+    @Inject
+    ValidatorSettings settings;
+
+    @Override
+    public List<CheckResult> run(Workspace ws) throws Exception {
+        Map<Integer, Long> end = new HashMap<>();
+        for (BatchOffsets b : ws.snapshot().batches().getOrDefault(Sink.EVENTS, List.of())) {
+            if (b.committed()) {
+                end.putAll(b.endOffsets());
+            }
+        }
+        if (end.isEmpty()) {
+            for (Map<String, Object> p : ws.rows("dq_offsets")) {
+                end.put(((Number) p.get("kafka_partition")).intValue(), DuplicateKeysCheck.n(p, "end_offset"));
+            }
+        }
+        LedgerReader.Ledger ledger = LedgerReader.read(settings.ledger(), end);
+        long external = DuplicateKeysCheck.n(ws.row("external_events"), "n");
+        if (!ledger.present()) {
+            return List.of(CheckResult.zero("reconciliation_producer_kafka", 0,
+                    "no producer ledger under " + settings.ledger() + "; " + external + " external events"));
+        }
+        Map<String, Long> kafka = new HashMap<>();
+        for (Map<String, Object> r : ws.rows("kafka_counts")) {
+            String k = LedgerReader.key(((Number) r.get("second_ms")).longValue(), (String) r.get("page_id"));
+            kafka.put(k, DuplicateKeysCheck.n(r, "n"));
+        }
+        long lost = 0;
+        long doubled = 0;
+        long badKeys = 0;
+        String example = "";
+        for (Map.Entry<String, LedgerReader.Sums> e : ledger.settled().entrySet()) {
+            long inKafka = kafka.getOrDefault(e.getKey(), 0L);
+            LedgerReader.Sums s = e.getValue();
+            if (inKafka < s.acked() || inKafka > s.acked() + s.inDoubt()) {
+                badKeys++;
+                lost += Math.max(0, s.acked() - inKafka);
+                doubled += Math.max(0, inKafka - s.acked() - s.inDoubt());
+                if (example.isEmpty()) {
+                    example = "; e.g. " + e.getKey() + ": acked " + s.acked() + ", in doubt " + s.inDoubt()
+                            + ", in Kafka " + inKafka;
+                }
+            }
+        }
+        for (Map.Entry<String, Long> e : kafka.entrySet()) {
+            if (!ledger.allKeys().contains(e.getKey())) {
+                external += e.getValue();
+            }
+        }
+        return List.of(CheckResult.zero("reconciliation_producer_kafka", badKeys, badKeys + " of "
+                + ledger.settled().size() + " settled (second, page) keys disagree: " + lost + " events lost, "
+                + doubled + " doubled; " + external + " external events" + example));
+    }
+}
