@@ -42,7 +42,7 @@ public class GeneratorResource {
         m.put("pages", s.pages());
         m.put("skew", s.skew());
         m.put("lateFraction", s.lateFraction());
-        m.put("lateOffset", s.lateOffset().toString());
+        m.put("lateOffset", io.streamingclicks.producer.burst.BurstService.text(s.lateOffset()));
         m.put("actions", s.actions());
         m.put("meanViewMs", s.meanViewMs());
         return m;

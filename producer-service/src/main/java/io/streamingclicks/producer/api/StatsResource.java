@@ -44,6 +44,7 @@ public class StatsResource {
         m.put("lateSent", stats.lateSent());
         m.put("lateAcked", stats.lateAcked());
         m.put("bursts", stats.bursts());
+        m.put("meanValueBytes", Math.round(stats.meanValueBytes() * 10) / 10.0);
         m.put("rateConfigured", generator.settings().rate());
         m.put("rateAcked", Math.round(stats.ackedRate() * 10) / 10.0);
         m.put("eventClock", event.toString());

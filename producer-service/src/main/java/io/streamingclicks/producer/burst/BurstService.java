@@ -81,7 +81,7 @@ public class BurstService {
                 .map(w -> new BurstResult.Window(w.getKey().toString(), w.getKey().plus(window).toString(),
                         w.getValue())).toList();
         BurstResult result = new BurstResult(id, spec.count(), spec.count(), acked, inDoubt, failed,
-                spec.offset().toString(), spec.pageId(), Instant.ofEpochMilli(min).toString(),
+                text(spec.offset()), spec.pageId(), Instant.ofEpochMilli(min).toString(),
                 Instant.ofEpochMilli(max).toString(), ws);
         synchronized (recent) {
             recent.addFirst(result);
@@ -97,6 +97,11 @@ public class BurstService {
         synchronized (recent) {
             return List.copyOf(recent);
         }
+    }
+
+    /** {@code -PT8M} rather than Java's {@code PT-8M}: the form the caller wrote. */
+    public static String text(Duration d) {
+        return d.isNegative() ? "-" + d.negated() : d.toString();
     }
 
     private static String user(BurstSpec spec, ThreadLocalRandom r) {

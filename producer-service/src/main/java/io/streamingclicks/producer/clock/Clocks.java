@@ -21,6 +21,6 @@ public class Clocks {
                 resumeAfter == null ? null : resumeAfter.plusSeconds(1));
         LOG.infof("event clock starts at %s (backfill %s, speed %.1fx, previous ledger ends %s)", start,
                 settings.backfill(), settings.speed(), resumeAfter);
-        return new EventClock(start, settings.speed(), System::currentTimeMillis);
+        return new EventClock(java.time.Duration.between(start, now), settings.speed(), System::currentTimeMillis);
     }
 }

@@ -17,13 +17,17 @@ public final class EventClock {
     private final LongSupplier wallMs;
     private long lastMs;
 
-    public EventClock(Instant start, double speed, LongSupplier wallMs) {
+    /**
+     * @param behind how far behind the wall clock the event clock starts (zero: real time from the first moment;
+     *               taken as a distance, not an instant, so the time spent starting up is not lost as lag)
+     */
+    public EventClock(Duration behind, double speed, LongSupplier wallMs) {
         if (!(speed >= 1)) {
             throw new IllegalArgumentException("speed must be >= 1, got " + speed);
         }
         this.wallMs = wallMs;
         this.startWallMs = wallMs.getAsLong();
-        this.startEventMs = Math.min(start.toEpochMilli(), startWallMs);
+        this.startEventMs = startWallMs - Math.max(0, behind.toMillis());
         this.speed = speed;
         this.lastMs = startEventMs;
     }

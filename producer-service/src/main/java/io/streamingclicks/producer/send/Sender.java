@@ -83,13 +83,14 @@ public class Sender {
 
     /** Sends one event; {@code late} marks a deliberately late event (late fraction or burst). */
     public void send(ClickEvent event, boolean late, Listener listener) {
-        stats.sent(late);
+        String json = event.toJson();
+        stats.sent(late, json.length());
         boolean[] inSend = IN_SEND.get();
         if (closed) {
             book(event, late, Outcome.FAILED, null, listener);
             return;
         }
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.userId(), event.toJson());
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.userId(), json);
         inSend[0] = true;
         try {
             producer.send(record, (metadata, error) -> {

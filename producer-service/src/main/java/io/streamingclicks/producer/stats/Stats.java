@@ -20,6 +20,7 @@ public class Stats {
     private static final int WINDOW_S = 10;
 
     private final LongAdder sent = new LongAdder();
+    private final LongAdder sentBytes = new LongAdder();
     private final LongAdder acked = new LongAdder();
     private final LongAdder inDoubt = new LongAdder();
     private final LongAdder failed = new LongAdder();
@@ -53,8 +54,9 @@ public class Stats {
                 .description("wall clock minus event clock").register(registry);
     }
 
-    public void sent(boolean late) {
+    public void sent(boolean late, int valueBytes) {
         sent.increment();
+        sentBytes.add(valueBytes);
         if (late) {
             lateSent.increment();
         }
@@ -92,6 +94,12 @@ public class Stats {
 
     public long sent() {
         return sent.sum();
+    }
+
+    /** Mean size of a record's value (the event's JSON), for comparing with Kafka's own perf tool. */
+    public double meanValueBytes() {
+        long n = sent.sum();
+        return n == 0 ? 0 : (double) sentBytes.sum() / n;
     }
 
     public long acked() {
