@@ -2,7 +2,7 @@
 --
 --   duckdb -c "SET VARIABLE data_dir = 'data'" -c ".read validator-service/queries.sql"
 --
--- Optional variables (defaults below): window ('2026-11-21 22:45:00', UTC; default the latest sealed window),
+-- Optional variables (defaults below): window_ts ('2026-11-21 22:45:00', UTC; default the latest sealed window),
 -- n (Top-N size, 10), window_ms (window length in ms, 300000), rsd (UV_RSD, 0.01), from_ts / to_ts (range of /api/uv).
 -- The service runs the named blocks below ("-- name: x"), binding every value through SET VARIABLE with a JDBC
 -- parameter; only the block "cli_setup" is replaced in the service by Java readers of the same files.
@@ -117,7 +117,7 @@ WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('s
 -- name: topn
 -- Window Top-N (the seed's query): pages of one window by pv, ties by page id.
 SELECT page_id, pv FROM pv
-WHERE window_start = CAST(coalesce(getvariable('window'), (SELECT max(window_start) FROM pv
+WHERE window_start = CAST(coalesce(getvariable('window_ts'), (SELECT max(window_start) FROM pv
         WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('sealed_ms'))) AS TIMESTAMP)
 ORDER BY pv DESC, page_id
 LIMIT coalesce(getvariable('n'), 10);

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.EnumMap;
@@ -18,6 +17,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import org.duckdb.DuckDBConnection;
+import org.duckdb.DuckDBDriver;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.Startup;
@@ -59,7 +59,7 @@ public class DuckDb {
         p.setProperty("memory_limit", memoryLimit);
         p.setProperty("threads", Integer.toString(threads));
         try {
-            db = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file, p);
+            db = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + file, p);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the validator database " + file
                     + " (is another validator running on the same DATA_DIR?): " + e.getMessage(), e);

@@ -36,7 +36,7 @@ class CommittedOutputReaderTest {
     }
 
     static long sumPv(List<Path> files) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
              PreparedStatement ps = c.prepareStatement("SELECT coalesce(sum(pv), 0) FROM read_parquet(?)")) {
             ps.setArray(1, c.createArrayOf("VARCHAR", files.stream().map(Path::toString).toArray()));
             try (ResultSet rs = ps.executeQuery()) {

@@ -1,0 +1,88 @@
+package io.streamingclicks.validator.web;
+
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.contract.ProgressFormat;
+import io.streamingclicks.validator.config.ValidatorSettings;
+import io.streamingclicks.validator.db.Workspace;
+import io.streamingclicks.validator.db.Workspaces;
+import io.streamingclicks.validator.pipeline.BatchOffsets;
+import io.streamingclicks.validator.pipeline.CheckpointReader;
+import io.streamingclicks.validator.pipeline.ProgressReader;
+
+/**
+ * The pipeline panel: per query the latest progress line ({@code progress/}), the committed watermark and batch
+ * ({@code chk/}), the sealed watermark of the stack, quarantine counts by reason and the events dropped as late.
+ */
+@Path("/api/pipeline")
+@Produces(MediaType.APPLICATION_JSON)
+public class PipelineResource {
+
+    static final int RECENT = 20;
+
+    @Inject
+    Workspaces workspaces;
+
+    @Inject
+    ValidatorSettings settings;
+
+    @GET
+    @Operation(summary = "Watermarks, rates, rows dropped by watermark, quarantine and late events")
+    public Map<String, Object> pipeline() throws Exception {
+        Map<String, Object> out = new LinkedHashMap<>();
+        try (Workspace ws = workspaces.open()) {
+            Map<String, Object> queries = new LinkedHashMap<>();
+            for (Sink s : List.of(Sink.UV, Sink.PV, Sink.EVENTS, Sink.QUARANTINE)) {
+                queries.put(s.dir(), query(s, ws.snapshot().batches().getOrDefault(s, List.of())));
+            }
+            Long sealed = ws.snapshot().sealedMs();
+            out.put("sealed_watermark", sealed == null ? null : Instant.ofEpochMilli(sealed));
+            out.put("queries", queries);
+            out.put("quarantine", ws.rows("dq_quarantine_reasons"));
+            long late = 0;
+            for (Map<String, Object> r : ws.rows("pv_accounting")) {
+                late += ((Number) r.get("late_events")).longValue();
+            }
+            out.put("late_events_total", late);
+            out.put("late_events", ws.rows("late_events").stream().limit(RECENT).toList());
+        }
+        return out;
+    }
+
+    private Map<String, Object> query(Sink s, List<BatchOffsets> batches) {
+        Map<String, Object> q = new LinkedHashMap<>();
+        Long committed = CheckpointReader.committedWatermark(batches);
+        q.put("committed_watermark", committed == null || committed == 0 ? null : Instant.ofEpochMilli(committed));
+        q.put("committed_batch", batches.stream().filter(BatchOffsets::committed)
+                .mapToLong(BatchOffsets::batchId).max().stream().boxed().findFirst().orElse(null));
+        List<JsonNode> recent = ProgressReader.last(settings.progress(), s.dir(), RECENT);
+        if (!recent.isEmpty()) {
+            JsonNode last = recent.get(recent.size() - 1);
+            q.put("batch_id", last.path(ProgressFormat.BATCH_ID).asLong());
+            q.put("timestamp", last.path(ProgressFormat.TIMESTAMP).asText(null));
+            q.put("watermark", last.path(ProgressFormat.WATERMARK).asText(null));
+            q.put("input_rows_per_second", last.path(ProgressFormat.INPUT_ROWS_PER_SECOND).asDouble());
+            q.put("processed_rows_per_second", last.path(ProgressFormat.PROCESSED_ROWS_PER_SECOND).asDouble());
+            long dropped = 0;
+            for (JsonNode n : recent) {
+                dropped += n.path(ProgressFormat.NUM_ROWS_DROPPED_BY_WATERMARK).asLong(0);
+            }
+            q.put("rows_dropped_by_watermark_recent", dropped);
+        }
+        return q;
+    }
+}

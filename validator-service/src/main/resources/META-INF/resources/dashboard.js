@@ -1,0 +1,155 @@
+// The validator's dashboard: every value comes from the JSON API and is put on the page as text (textContent,
+// chart labels), never as HTML, because page ids are free text.
+'use strict';
+
+const REFRESH_MS = 15000;
+let topnChart = null;
+let uvChart = null;
+
+async function getJson(url) {
+  const r = await fetch(url, { cache: 'no-store' });
+  if (!r.ok) {
+    throw new Error(url + ': HTTP ' + r.status);
+  }
+  return r.json();
+}
+
+function el(tag, text, cls) {
+  const e = document.createElement(tag);
+  if (text !== undefined && text !== null) {
+    e.textContent = String(text);
+  }
+  if (cls) {
+    e.className = cls;
+  }
+  return e;
+}
+
+function rows(tbody, data) {
+  tbody.replaceChildren(...data.map(cells => {
+    const tr = el('tr');
+    cells.forEach(c => tr.appendChild(c instanceof Node ? wrap(c) : el('td', c)));
+    return tr;
+  }));
+}
+
+function wrap(node) {
+  const td = el('td');
+  td.appendChild(node);
+  return td;
+}
+
+function fmt(v, digits) {
+  if (v === null || v === undefined) {
+    return '–';
+  }
+  return typeof v === 'number' && digits !== undefined ? v.toFixed(digits) : String(v);
+}
+
+function chart(existing, canvasId, config) {
+  if (existing) {
+    existing.data = config.data;
+    existing.update();
+    return existing;
+  }
+  return new Chart(document.getElementById(canvasId), config);
+}
+
+async function refreshWindows() {
+  const d = await getJson('/api/windows?limit=288');
+  const select = document.getElementById('window-select');
+  const chosen = select.value;
+  const options = [el('option', 'latest sealed')];
+  options[0].value = '';
+  d.windows.slice().reverse().forEach(w => {
+    const o = el('option', w.window_start + '  (pv ' + fmt(w.pv) + ', uv ' + fmt(w.uv) + ')');
+    o.value = w.window_start;
+    options.push(o);
+  });
+  select.replaceChildren(...options);
+  select.value = chosen;
+}
+
+async function refreshTopN() {
+  const chosen = document.getElementById('window-select').value;
+  const d = await getJson('/api/topn?n=10' + (chosen ? '&window=' + encodeURIComponent(chosen) : ''));
+  document.getElementById('topn-window').textContent =
+    d.window_start ? d.window_start + ' – ' + d.window_end : 'no sealed window yet';
+  topnChart = chart(topnChart, 'topn-chart', {
+    type: 'bar',
+    data: {
+      labels: d.pages.map(p => p.page_id),
+      datasets: [{ label: 'pv', data: d.pages.map(p => p.pv), backgroundColor: '#3b82f6' }]
+    },
+    options: { animation: false, indexAxis: 'y', maintainAspectRatio: false, plugins: { legend: { display: false } } }
+  });
+  // The table shows what the chart draws: its own labels and values.
+  const labels = topnChart.data.labels;
+  const values = topnChart.data.datasets[0].data;
+  rows(document.getElementById('topn-rows'), labels.map((l, i) => [i + 1, l, values[i]]));
+}
+
+async function refreshUv() {
+  const d = await getJson('/api/uv');
+  uvChart = chart(uvChart, 'uv-chart', {
+    type: 'line',
+    data: {
+      labels: d.windows.map(w => w.window_start),
+      datasets: [
+        { label: 'HLL (uv)', data: d.windows.map(w => w.hll), borderColor: '#3b82f6', pointRadius: 2 },
+        { label: 'exact', data: d.windows.map(w => w.exact), borderColor: '#f97316', borderDash: [4, 3], pointRadius: 2 }
+      ]
+    },
+    options: { animation: false, maintainAspectRatio: false }
+  });
+  rows(document.getElementById('uv-rows'),
+    d.windows.slice().reverse().map(w => [w.window_start, fmt(w.hll), fmt(w.exact), fmt(w.sigmas, 2)]));
+}
+
+async function refreshDq() {
+  const d = await getJson('/api/dq?history=20');
+  const byCheck = {};
+  d.history.forEach(h => (byCheck[h.check] = byCheck[h.check] || []).push(h));
+  rows(document.getElementById('dq-rows'), d.latest.map(c => {
+    const strip = el('span');
+    (byCheck[c.check] || []).forEach(h => {
+      const dot = el('span', null, 'dot ' + h.status);
+      dot.title = h.checkedAt + ': ' + h.status + ' (' + fmt(h.value) + ')';
+      strip.appendChild(dot);
+    });
+    return [c.check, el('span', c.status, c.status), fmt(c.value, 3),
+      fmt(c.warnThreshold) + ' / ' + fmt(c.failThreshold), strip, c.detail];
+  }));
+}
+
+async function refreshPipeline() {
+  const d = await getJson('/api/pipeline');
+  const summary = document.getElementById('pipeline-summary');
+  const items = [['sealed watermark', fmt(d.sealed_watermark)], ['events dropped as late (pv)', fmt(d.late_events_total)]];
+  summary.replaceChildren(...items.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
+  rows(document.getElementById('pipeline-rows'), Object.entries(d.queries).map(([name, q]) =>
+    [name, fmt(q.watermark || q.committed_watermark), fmt(q.batch_id ?? q.committed_batch),
+      fmt(q.input_rows_per_second, 1), fmt(q.rows_dropped_by_watermark_recent)]));
+  rows(document.getElementById('quarantine-rows'), d.quarantine.map(q => [q.reason, q.n]));
+  rows(document.getElementById('late-rows'), d.late_events.map(e =>
+    [e.window_start, fmt(e.event_id), e.page_id, e.kafka_partition + '/' + e.kafka_offset]));
+}
+
+async function refresh() {
+  const errors = [];
+  for (const f of [refreshWindows, refreshTopN, refreshUv, refreshDq, refreshPipeline]) {
+    try {
+      await f();
+    } catch (e) {
+      errors.push(e.message);
+    }
+  }
+  document.getElementById('updated').textContent =
+    (errors.length ? 'errors: ' + errors.join('; ') + ' — ' : 'updated ') + new Date().toISOString();
+  document.body.dataset.loaded = errors.length ? 'error' : 'true';
+}
+
+document.getElementById('window-select').addEventListener('change', () => refreshTopN().catch(e =>
+  (document.getElementById('updated').textContent = e.message)));
+refresh();
+setInterval(refresh, REFRESH_MS);

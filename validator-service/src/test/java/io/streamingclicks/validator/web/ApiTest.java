@@ -1,0 +1,142 @@
+package io.streamingclicks.validator.web;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.streamingclicks.validator.dq.CheckRunner;
+import io.streamingclicks.validator.fixture.StackFixture;
+
+/** The REST API over a fixture data root: values against hand-computed truth, every bad parameter a 400. */
+@QuarkusTest
+@QuarkusTestResource(value = FixtureDataRoot.class, restrictToAnnotatedClass = true)
+class ApiTest {
+
+    @Inject
+    CheckRunner runner;
+
+    static StackFixture f() {
+        return FixtureDataRoot.fixture;
+    }
+
+    @Test
+    void topNEqualsTheHandComputedRanking() {
+        Instant w = f().windowStart(1);
+        List<Map.Entry<String, Long>> expected = f().expectedPv(1).entrySet().stream()
+                .sorted(Comparator.comparing((Map.Entry<String, Long> e) -> -e.getValue())
+                        .thenComparing(Map.Entry::getKey))
+                .limit(3).toList();
+        JsonPath r = given().queryParam("window", w.toString()).queryParam("n", 3)
+                .get("/api/topn").then().statusCode(200).extract().jsonPath();
+        assertThat(r.getString("window_start")).isEqualTo(w.toString());
+        assertThat(r.getList("pages.page_id", String.class)).containsExactlyElementsOf(
+                expected.stream().map(Map.Entry::getKey).toList());
+        assertThat(r.getList("pages.pv", Long.class)).containsExactlyElementsOf(
+                expected.stream().map(Map.Entry::getValue).toList());
+        assertThat(r.getList("pages.rank", Integer.class)).containsExactly(1, 2, 3);
+    }
+
+    @Test
+    void topNDefaultsToTheLatestSealedWindow() {
+        int last = f().sealedWindowCount() - 1;
+        JsonPath r = given().get("/api/topn").then().statusCode(200).extract().jsonPath();
+        assertThat(r.getString("window_start")).isEqualTo(f().windowStart(last).toString());
+        assertThat(r.getList("pages.pv", Long.class).stream().mapToLong(Long::longValue).sum())
+                .isEqualTo(f().expectedPv(last).values().stream().mapToLong(Long::longValue).sum());
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+            "/api/topn?n=0, n, 1..1000",
+            "/api/topn?n=1001, n, 1..1000",
+            "/api/topn?n=ten, n, 1..1000",
+            "/api/topn?window=yesterday, window, ISO-8601",
+            "/api/topn?window=2026-11-21T22:47:00Z, window, 5-minute window",
+            "/api/uv?from=2026-11-21T23:00:00Z&to=2026-11-21T22:00:00Z, to, after from",
+            "/api/uv?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z, to, 31 days",
+            "/api/uv?from=1, from, ISO-8601",
+            "/api/windows?limit=-1, limit, 1..100000",
+            "/api/dq?history=0, history, 1..1000",
+            "/api/dq?check=DROP%20TABLE, check, a-z",
+    })
+    void badParametersGet400NamingTheFieldAndRange(String url, String field, String range) {
+        given().urlEncodingEnabled(false).get(url).then().statusCode(400)
+                .body("field", equalTo(field)).body("allowed", containsString(range))
+                .body("message", containsString(field));
+    }
+
+    @Test
+    void windowsListsTheSealedWindowsWithTotals() {
+        JsonPath r = given().get("/api/windows").then().statusCode(200).extract().jsonPath();
+        int sealed = f().sealedWindowCount();
+        assertThat(r.getList("windows")).hasSize(sealed);
+        for (int i = 0; i < sealed; i++) {
+            assertThat(r.getString("windows[" + i + "].window_start")).isEqualTo(f().windowStart(i).toString());
+            assertThat(r.getLong("windows[" + i + "].pv"))
+                    .isEqualTo(f().expectedPv(i).values().stream().mapToLong(Long::longValue).sum());
+        }
+    }
+
+    @Test
+    void uvComparesHllWithExact() {
+        JsonPath r = given().get("/api/uv").then().statusCode(200).extract().jsonPath();
+        assertThat(r.getList("windows")).hasSize(f().sealedWindowCount());
+        assertThat(r.getList("windows.hll", Long.class)).isEqualTo(r.getList("windows.exact", Long.class));
+        assertThat(r.getDouble("rsd")).isEqualTo(0.01);
+    }
+
+    @Test
+    void dqShowsLatestResultsHistoryAndGauges() throws Exception {
+        runner.runAll();
+        runner.runAll();
+        JsonPath r = given().queryParam("check", "duplicates_pv").get("/api/dq").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(r.getList("latest.check", String.class)).contains("duplicates_pv", "completeness", "hll_vs_exact",
+                "reconciliation_producer_kafka", "reconciliation_kafka_events", "reconciliation_events_pv");
+        assertThat(r.getList("latest.status", String.class)).containsOnly("pass");
+        assertThat(r.getList("history.check", String.class)).hasSizeGreaterThanOrEqualTo(2)
+                .containsOnly("duplicates_pv");
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("validator_check_status{check=\"duplicates_pv\"}"))
+                .body(containsString("validator_check_value{check=\"hll_vs_exact\"}"));
+    }
+
+    @Test
+    void pipelineReportsWatermarksAndLateEvents() {
+        JsonPath r = given().get("/api/pipeline").then().statusCode(200).extract().jsonPath();
+        assertThat(r.getString("sealed_watermark")).isEqualTo(Instant.ofEpochMilli(f().sealedMs()).toString());
+        assertThat(r.getLong("late_events_total")).isEqualTo(3);
+        assertThat(r.getList("late_events.event_id", String.class)).containsExactlyInAnyOrder("late-0", "late-1",
+                "late-2");
+        assertThat(r.getString("queries.pv.watermark")).isNotBlank();
+        assertThat(r.getLong("queries.pv.batch_id")).isEqualTo(r.getLong("queries.pv.committed_batch"));
+        assertThat(r.getList("quarantine")).isNotEmpty();
+    }
+
+    @Test
+    void healthAndOpenApiAnswer() {
+        given().get("/q/health/ready").then().statusCode(200).body(containsString("data-root"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/topn"));
+    }
+
+    @BeforeAll
+    static void fixtureWritten() {
+        assertThat(FixtureDataRoot.fixture).isNotNull();
+    }
+}
