@@ -1,0 +1,34 @@
+# validator-service/: DuckDB data-quality checks, Top-N API and dashboard (Quarkus, 127.0.0.1:8082) over the job's
+# committed output under DATA_DIR. Settings pass through the environment (DATA_DIR, WINDOW_DURATION, WATERMARK_DELAY,
+# UV_RSD, VALIDATOR_CHECK_INTERVAL, VALIDATOR_PORT, ...; see validator-service/README.md).
+
+SERVICES += validator
+MODULE_TEST_PREREQS += chromium
+
+VALIDATOR_JAR := validator-service/target/quarkus-app/quarkus-run.jar
+VALIDATOR_PORT ?= 8082
+VALIDATOR_URL := http://127.0.0.1:$(VALIDATOR_PORT)
+VALIDATOR_HEAP ?= 512m
+
+# The contract is built with it (not -am: that would rebuild kafka/target/lib under running brokers).
+$(VALIDATOR_JAR): $(MVN) pom.xml validator-service/pom.xml validator-service/queries.sql $(shell find validator-service/src/main infra/contract/src/main -type f 2>/dev/null)
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,validator-service
+	@touch $@
+
+.PHONY: run-validator stop-validator status-validator dashboard dq bench-validator
+run-validator: $(VALIDATOR_JAR) ## start the validator on 127.0.0.1:8082 (reads DATA_DIR; checks every 30 s)
+	@mkdir -p $(DATA_DIR)
+	@infra/bin/service.sh start validator $(VALIDATOR_URL)/q/health/ready -- \
+	  env VALIDATOR_PORT=$(VALIDATOR_PORT) java -Xms64m -Xmx$(VALIDATOR_HEAP) -XX:+UseSerialGC -jar $(VALIDATOR_JAR)
+
+stop-validator: ## stop the validator
+	@infra/bin/service.sh stop validator
+
+status-validator: ## is the validator running
+	@infra/bin/service.sh status validator $(VALIDATOR_URL)
+
+dashboard: ## print the dashboard's URL
+	@echo "dashboard: $(VALIDATOR_URL)/   (API: $(VALIDATOR_URL)/q/openapi, metrics: $(VALIDATOR_URL)/q/metrics)"
+
+dq: ## print the latest data-quality results of the running validator
+	@curl -fsS '$(VALIDATOR_URL)/api/dq?history=1' | python3 -c 'import json,sys; [print(f"{c[\"status\"]:5} {c[\"check\"]:32} {c[\"detail\"]}") for c in json.load(sys.stdin)["latest"]]'
