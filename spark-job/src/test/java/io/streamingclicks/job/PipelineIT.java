@@ -81,7 +81,7 @@ class PipelineIT {
             // Advances the watermark to T+15 min: both windows above are sealed and emitted.
             events.send("clock", "/clock", at(20, 0));
 
-            await().atMost(Duration.ofSeconds(90)).until(() ->
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                     Committed.rows(spark, run.output("pv"), "select * from t").size() >= 3);
             List<Row> pv = Committed.rows(spark, run.output("pv"),
                     "select window_start, window_end, page_id, pv, date, hour from t order by window_start, page_id");
@@ -248,7 +248,7 @@ class PipelineIT {
             events.sendRaw(batch);
             events.send("clock", "/clock", at(45, 0));
             run.awaitCommitted("events", events.sent());
-            await().atMost(Duration.ofSeconds(90)).until(() ->
+            await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                     !Committed.rows(spark, run.output("uv"), "select * from t").isEmpty());
             List<Row> uv = Committed.rows(spark, run.output("uv"),
                     "select uv from t where window_start = '" + Timestamp.from(at(30, 0)) + "'");
@@ -278,7 +278,7 @@ class PipelineIT {
                 events.send("u1", "/a", at(0, 10));
                 events.send("u2", "/b", at(6, 0));
                 events.send("clock", "/clock", at(20, 0));
-                await().atMost(Duration.ofSeconds(90)).until(() ->
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                         Committed.rows(spark, run.output("pv"), "select * from t where " + sealedFilter).size() == 2
                                 && Committed.rows(spark, run.output("uv"), "select * from t").size() == 2);
                 run.awaitCommitted("pv", events.sent());
@@ -291,7 +291,7 @@ class PipelineIT {
                 events.send("u9", "/a", at(1, 0));
                 events.send("u3", "/c", at(21, 0));
                 events.send("clock", "/clock", at(40, 0));
-                await().atMost(Duration.ofSeconds(90)).until(() ->
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                         Committed.rows(spark, run.output("pv"), "select * from t where window_start = '"
                                 + Timestamp.from(at(20, 0)) + "'").size() == 2);
                 List<Row> pvAfter = Committed.rows(spark, run.output("pv"),
