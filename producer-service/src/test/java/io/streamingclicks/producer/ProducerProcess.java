@@ -109,6 +109,11 @@ final class ProducerProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** SIGKILL, as in a crash: no shutdown hook runs, the last ledger flush never happens. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly().waitFor();
+    }
+
     @Override
     public void close() {
         if (process.isAlive()) {

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +29,7 @@ public class Ledger {
     private Path dir;
     private LedgerReader.Summary previous;
     private LedgerWriter writer;
+    private long runStartMs;
     private volatile boolean closed;
     /** Quarkus' scheduler runs at most once a second; a crash should lose at most a quarter of that. */
     private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -39,8 +41,21 @@ public class Ledger {
     @PostConstruct
     void open() {
         dir = Path.of(DataRoot.of(settings.dataDir()).ledger()).toAbsolutePath();
+        Set<String> previousRuns = LedgerReader.runIds(dir);
+        LedgerReader.Summary before = LedgerReader.readAll(dir);
+        runStartMs = System.currentTimeMillis();
+        writer = new LedgerWriter(dir, runStartMs);
+        if (!previousRuns.isEmpty()) {
+            try {
+                LedgerRecovery.recover(settings.bootstrapServers(), settings.topic(), before.maxAckedOffsets(),
+                        previousRuns, writer);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot reconcile the ledger in " + dir + " with topic "
+                        + settings.topic() + " on brokers " + settings.bootstrapServers() + " (are they up?): "
+                        + e.getMessage(), e);
+            }
+        }
         previous = LedgerReader.readAll(dir);
-        writer = new LedgerWriter(dir, System.currentTimeMillis());
         LOG.infof("ledger: appending to %s; previous runs end at event second %s", writer.file(),
                 previous.lastOnTimeSecond());
         flusher.scheduleWithFixedDelay(this::flush, 250, 250, TimeUnit.MILLISECONDS);
@@ -51,12 +66,14 @@ public class Ledger {
         return previous.lastOnTimeSecond() != null ? previous.lastOnTimeSecond() : previous.lastSecond();
     }
 
-    public void record(Instant eventTime, String pageId, boolean late, Outcome outcome) {
-        writer.record(eventTime, pageId, late, outcome);
+    /** Books one answered send; {@code partition} and {@code offset} are -1 unless it was acknowledged. */
+    public void answered(Instant eventTime, String pageId, boolean late, Outcome outcome, int partition, long offset) {
+        writer.answered(eventTime, pageId, late, outcome, partition, offset);
     }
 
-    public void acknowledged(int partition, long offset) {
-        writer.acknowledged(partition, offset);
+    /** This run's id: its ledger file's start time, put on every record it sends. */
+    public String runId() {
+        return Long.toString(runStartMs);
     }
 
     synchronized void flush() {

@@ -86,6 +86,16 @@ public final class LedgerReader {
         return read(dir, null, null, null);
     }
 
+    /** The run ids (run start, epoch ms) of the ledger files in {@code dir}. */
+    public static java.util.Set<String> runIds(Path dir) {
+        java.util.Set<String> ids = new java.util.TreeSet<>();
+        for (Path f : files(dir)) {
+            String n = f.getFileName().toString();
+            ids.add(n.substring(LedgerFormat.FILE_PREFIX.length(), n.length() - LedgerFormat.FILE_SUFFIX.length()));
+        }
+        return ids;
+    }
+
     static List<Path> files(Path dir) {
         if (!Files.isDirectory(dir)) {
             return List.of();

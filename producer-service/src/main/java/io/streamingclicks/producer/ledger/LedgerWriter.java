@@ -30,6 +30,8 @@ public final class LedgerWriter implements AutoCloseable {
     private Map<LedgerKey, LedgerCounts> pending = new HashMap<>();
     private final Map<Integer, Long> maxOffsets = new HashMap<>();
     private final Map<Integer, Long> writtenOffsets = new HashMap<>();
+    /** One flush at a time (scheduled, on read, at close); separate from the lock the send callbacks take. */
+    private final Object flushLock = new Object();
 
     public LedgerWriter(Path dir, long runStartMs) {
         this.file = dir.resolve(LedgerFormat.FILE_PREFIX + runStartMs + LedgerFormat.FILE_SUFFIX);
@@ -46,18 +48,28 @@ public final class LedgerWriter implements AutoCloseable {
         return file;
     }
 
-    /** Counts one answered send. */
-    public synchronized void record(Instant eventTime, String pageId, boolean late, Outcome outcome) {
+    /**
+     * Counts one answered send and, if acknowledged, its offset, in one step: a flush never writes an offset
+     * without its count nor a count without its offset, so after a crash the records above the highest written
+     * offset are exactly the ones the ledger lacks ({@link LedgerRecovery}).
+     */
+    public synchronized void answered(Instant eventTime, String pageId, boolean late, Outcome outcome, int partition,
+                                      long offset) {
         pending.computeIfAbsent(new LedgerKey(eventTime.getEpochSecond(), pageId, late), k -> new LedgerCounts())
                 .add(outcome, 1);
-    }
-
-    public synchronized void acknowledged(int partition, long offset) {
-        maxOffsets.merge(partition, offset, Math::max);
+        if (outcome == Outcome.ACKED && offset >= 0) {
+            maxOffsets.merge(partition, offset, Math::max);
+        }
     }
 
     /** Writes every count answered since the last flush, then any partition whose highest acked offset grew. */
     public void flush() {
+        synchronized (flushLock) {
+            flushOnce();
+        }
+    }
+
+    private void flushOnce() {
         Map<LedgerKey, LedgerCounts> batch;
         Map<Integer, Long> offsets = new TreeMap<>();
         synchronized (this) {
@@ -94,7 +106,7 @@ public final class LedgerWriter implements AutoCloseable {
                 line.put(LedgerFormat.MAX_ACKED_OFFSET, e.getValue());
                 out.append(JSON.writeValueAsString(line)).append('\n');
             }
-            synchronized (channel) {
+            {
                 var buf = java.nio.ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
                 while (buf.hasRemaining()) {
                     channel.write(buf);

@@ -7,7 +7,12 @@ import io.streamingclicks.producer.stats.Stats;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import io.streamingclicks.contract.LedgerFormat;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import java.util.Properties;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,11 +53,19 @@ public class Sender {
 
     private KafkaProducer<String, String> producer;
     private String topic;
+    private Iterable<Header> onTimeHeaders;
+    private Iterable<Header> lateHeaders;
     private volatile boolean closed;
 
     @PostConstruct
     void open() {
         topic = settings.topic();
+        // Touches the ledger first: its start-up books a crashed previous run's records before anything is sent.
+        byte[] run = ledger.runId().getBytes(StandardCharsets.UTF_8);
+        onTimeHeaders = List.of(new RecordHeader(RecordHeaders.RUN, run),
+                new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.ON_TIME.getBytes(StandardCharsets.UTF_8)));
+        lateHeaders = List.of(new RecordHeader(RecordHeaders.RUN, run),
+                new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.LATE.getBytes(StandardCharsets.UTF_8)));
         producer = new KafkaProducer<>(config(settings.bootstrapServers()), new StringSerializer(),
                 new StringSerializer());
         LOG.infof("sending to topic %s on %s (acks=all, idempotent)", topic, settings.bootstrapServers());
@@ -90,7 +103,8 @@ public class Sender {
             book(event, late, Outcome.FAILED, null, listener);
             return;
         }
-        ProducerRecord<String, String> record = new ProducerRecord<>(topic, event.userId(), json);
+        ProducerRecord<String, String> record = new ProducerRecord<>(topic, null, event.userId(), json,
+                late ? lateHeaders : onTimeHeaders);
         inSend[0] = true;
         try {
             producer.send(record, (metadata, error) -> {
@@ -111,10 +125,9 @@ public class Sender {
     }
 
     private void book(ClickEvent event, boolean late, Outcome o, RecordMetadata metadata, Listener listener) {
-        if (o == Outcome.ACKED && metadata != null && metadata.hasOffset()) {
-            ledger.acknowledged(metadata.partition(), metadata.offset());
-        }
-        ledger.record(event.eventTime(), event.pageId(), late, o);
+        boolean offset = o == Outcome.ACKED && metadata != null && metadata.hasOffset();
+        ledger.answered(event.eventTime(), event.pageId(), late, o, offset ? metadata.partition() : -1,
+                offset ? metadata.offset() : -1);
         stats.answered(o, late);
         if (listener != null) {
             listener.answered(o, metadata);

@@ -19,17 +19,15 @@ class LedgerRoundTripTest {
     void deltasOfSeveralRunsAreSummedAndATornLastLineIsSkipped() throws Exception {
         Instant t = Instant.parse("2026-11-21T22:50:01.250Z");
         try (LedgerWriter run1 = new LedgerWriter(dir, 1000)) {
-            run1.record(t, "/home", false, Outcome.ACKED);
-            run1.record(t, "/home", false, Outcome.ACKED);
-            run1.acknowledged(0, 41);
+            run1.answered(t, "/home", false, Outcome.ACKED, 0, 40);
+            run1.answered(t, "/home", false, Outcome.ACKED, 0, 41);
             run1.flush();
-            run1.record(t.plusMillis(500), "/home", false, Outcome.IN_DOUBT);
-            run1.record(t, "/home", true, Outcome.FAILED);
-            run1.acknowledged(0, 40);
-            run1.acknowledged(2, 7);
+            run1.answered(t.plusMillis(500), "/home", false, Outcome.IN_DOUBT, -1, -1);
+            run1.answered(t, "/home", true, Outcome.FAILED, -1, -1);
+            run1.answered(t, "/search", true, Outcome.ACKED, 2, 7);
         }
         try (LedgerWriter run2 = new LedgerWriter(dir, 2000)) {
-            run2.record(t.plusSeconds(5), "/search", false, Outcome.ACKED);
+            run2.answered(t.plusSeconds(5), "/search", false, Outcome.ACKED, 1, 3);
         }
         Files.writeString(dir.resolve("ledger-2000.jsonl"), "{\"type\":\"count\",\"sec", StandardOpenOption.APPEND);
 
@@ -38,9 +36,11 @@ class LedgerRoundTripTest {
         assertThat(home.acked()).isEqualTo(2);
         assertThat(home.inDoubt()).isEqualTo(1);
         assertThat(s.counts().get(new LedgerKey(t.getEpochSecond(), "/home", true)).failed()).isEqualTo(1);
-        assertThat(s.maxAckedOffsets()).containsEntry(0, 41L).containsEntry(2, 7L);
+        assertThat(s.maxAckedOffsets()).containsEntry(0, 41L).containsEntry(1, 3L).containsEntry(2, 7L);
+        assertThat(LedgerReader.runIds(dir)).containsExactly("1000", "2000");
         assertThat(s.lastOnTimeSecond()).isEqualTo(Instant.parse("2026-11-21T22:50:06Z"));
         assertThat(LedgerReader.read(dir, t.plusSeconds(1), null, null).counts()).hasSize(1);
+        assertThat(LedgerReader.read(dir, null, null, "/search").counts()).hasSize(2);
         assertThat(Files.readAllLines(dir.resolve("ledger-1000.jsonl")).get(0))
                 .isEqualTo("{\"type\":\"count\",\"second\":\"2026-11-21T22:50:01Z\",\"page_id\":\"/home\","
                         + "\"lateness\":\"on_time\",\"acked\":2,\"in_doubt\":0,\"failed\":0}");
