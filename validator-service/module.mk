@@ -32,3 +32,10 @@ dashboard: ## print the dashboard's URL
 
 dq: ## print the latest data-quality results of the running validator
 	@curl -fsS '$(VALIDATOR_URL)/api/dq?history=1' | python3 -c 'import json,sys; [print(f"{c[\"status\"]:5} {c[\"check\"]:32} {c[\"detail\"]}") for c in json.load(sys.stdin)["latest"]]'
+
+VALIDATOR_BENCH_DIR ?= validator-service/target/bench-data
+bench-validator: $(VALIDATOR_JAR) ## Top-N p50/p99 via REST over 30 days of 5-min PV (8,640 x 1,000) vs the same SQL in DuckDB
+	@$(MVN) $(MVN_FLAGS) -q -pl validator-service test-compile dependency:build-classpath \
+	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+	@java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp validator-service/target/test-classes:validator-service/target/classes:$$(cat validator-service/target/bench.classpath) \
+	  io.streamingclicks.validator.bench.TopNBench $(VALIDATOR_JAR) $(VALIDATOR_BENCH_DIR) $(or $(QUERIES),200)

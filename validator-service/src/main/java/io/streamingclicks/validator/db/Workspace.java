@@ -62,6 +62,18 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /**
+     * Restricts what the sink's view reads to its committed files under one time partition, e.g.
+     * {@code date=2026-11-21/hour=22}: uv and pv are partitioned by window start, so one window's rows are there.
+     */
+    public void narrowToPartition(Sink sink, String partitionDir, String emptyFile) throws SQLException {
+        CommittedFiles f = snapshot.files().get(sink);
+        List<String> paths = f == null ? List.of() : f.files().stream()
+                .filter(p -> p.getParent() != null && p.getParent().endsWith(partitionDir))
+                .map(Object::toString).toList();
+        set(sink.dir() + "_files", c.createArrayOf("VARCHAR", (paths.isEmpty() ? List.of(emptyFile) : paths).toArray()));
+    }
+
     public OutputSnapshot snapshot() {
         return snapshot;
     }

@@ -27,6 +27,10 @@ public class Workspaces {
         return Workspace.open(db, sql, snapshots.read(), settings.window().toMillis(), settings.uvRsd());
     }
 
+    public String emptyFile(io.streamingclicks.contract.DataRoot.Sink sink) {
+        return db.emptyFile(sink);
+    }
+
     public SqlFile sql() {
         return sql;
     }

@@ -1,0 +1,251 @@
+package io.streamingclicks.validator.bench;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import org.duckdb.DuckDBDriver;
+
+import io.streamingclicks.validator.db.SqlFile;
+
+/**
+ * make bench-validator: Top-N latency (p50/p99) through the REST API over 30 days of 5-minute PV (8,640 windows x
+ * 1,000 pages, committed through _spark_metadata as the job writes it), beside the same queries.sql statement run
+ * straight in DuckDB (JDBC, in process) on the same committed files. Prints both and the ratio.
+ * Usage: TopNBench QUARKUS_RUN_JAR DATA_DIR [QUERIES]
+ */
+public final class TopNBench {
+
+    static final Instant START = Instant.parse("2026-10-01T00:00:00Z");
+    static final int DAYS = 30;
+    static final int WINDOWS = DAYS * 288;
+    static final int PAGES = 1000;
+    static final DateTimeFormatter TS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: TopNBench QUARKUS_RUN_JAR DATA_DIR [QUERIES]");
+            System.exit(64);
+        }
+        Path jar = Path.of(args[0]).toAbsolutePath();
+        Path root = Path.of(args[1]).toAbsolutePath();
+        int queries = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        generate(root);
+
+        Random rnd = new Random(7);
+        List<Instant> windows = new ArrayList<>();
+        for (int i = 0; i < queries; i++) {
+            windows.add(START.plus(Duration.ofMinutes(5L * rnd.nextInt(WINDOWS))));
+        }
+        long[] all = direct(root, windows, false);
+        long[] direct = direct(root, windows, true);
+        long[] rest = rest(jar, root, windows);
+        report("DuckDB direct, every committed file", all);
+        report("DuckDB direct, the window's partition files", direct);
+        report("REST /api/topn?n=10 (validator service)", rest);
+        System.out.printf("ratio REST/direct: p50 %.1fx, p99 %.1fx%n", (double) pct(rest, 50) / pct(direct, 50),
+                (double) pct(rest, 99) / pct(direct, 99));
+    }
+
+    /** 30 days of pv under date=/hour= partitions, one batch per day in _spark_metadata, compacted every 10. */
+    static void generate(Path root) throws Exception {
+        Path pv = root.resolve("parquet/pv");
+        if (Files.exists(pv.resolve("_spark_metadata/29.compact"))) {
+            System.out.println("reusing " + pv);
+            return;
+        }
+        System.out.printf("writing %d windows x %d pages of pv under %s ...%n", WINDOWS, PAGES, pv);
+        Files.createDirectories(pv);
+        try (Connection c = duck(); Statement s = c.createStatement()) {
+            s.execute("SET TimeZone = 'UTC'");
+            s.execute("COPY (SELECT ws AS window_start, ws + INTERVAL 5 MINUTE AS window_end,"
+                    + " 'page-' || lpad(p::VARCHAR, 4, '0') AS page_id, (hash(ws, p) % 1000 + 1)::BIGINT AS pv,"
+                    + " strftime(ws, '%Y-%m-%d') AS date, hour(ws) AS hour"
+                    + " FROM (SELECT TIMESTAMP '2026-10-01 00:00:00' + to_minutes(5 * w) AS ws FROM range(" + WINDOWS
+                    + ") t(w)), range(" + PAGES + ") q(p))"
+                    + " TO '" + pv + "' (FORMAT parquet, PARTITION_BY (date, hour), OVERWRITE_OR_IGNORE)");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.walk(pv)) {
+            files = s.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
+        }
+        Path log = pv.resolve("_spark_metadata");
+        Files.createDirectories(log);
+        List<String> all = new ArrayList<>();
+        for (int day = 0; day < DAYS; day++) {
+            String date = LocalDateTime.ofInstant(START.plus(Duration.ofDays(day)), ZoneOffset.UTC).toLocalDate()
+                    .toString();
+            List<String> mine = new ArrayList<>();
+            for (Path f : files) {
+                if (f.toString().contains("date=" + date + "/")) {
+                    mine.add("{\"path\":\"file://" + f + "\",\"size\":" + Files.size(f) + ",\"isDir\":false,"
+                            + "\"modificationTime\":1,\"blockReplication\":1,\"blockSize\":33554432,\"action\":\"add\"}");
+                }
+            }
+            all.addAll(mine);
+            boolean compact = day % 10 == 9;
+            Files.writeString(log.resolve(day + (compact ? ".compact" : "")),
+                    "v1\n" + String.join("\n", compact ? all : mine));
+            if (compact) {
+                for (int k = day - 9; k < day; k++) {
+                    Files.deleteIfExists(log.resolve(Integer.toString(k)));
+                    Files.deleteIfExists(log.resolve(k + ".compact"));
+                }
+            }
+        }
+        System.out.printf("%d files, %d rows%n", files.size(), (long) WINDOWS * PAGES);
+    }
+
+    static Connection duck() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
+        p.setProperty("memory_limit", "512MB");
+        p.setProperty("threads", "2");
+        return new DuckDBDriver().connect("jdbc:duckdb:", p);
+    }
+
+    /** The reference: the committed file list bound once, then the topn statement per window. */
+    static long[] direct(Path root, List<Instant> windows, boolean narrow) throws Exception {
+        SqlFile sql = SqlFile.load();
+        List<String> files = io.streamingclicks.validator.committed.CommittedOutputReader
+                .read(root.resolve("parquet/pv")).files().stream().map(Path::toString).toList();
+        try (Connection c = duck(); Statement s = c.createStatement()) {
+            s.execute("SET TimeZone = 'UTC'");
+            try (PreparedStatement ps = c.prepareStatement("SET VARIABLE pv_files = ?")) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", files.toArray()));
+                ps.execute();
+            }
+            s.execute("SET VARIABLE window_ms = 300000");
+            s.execute(sql.block("views").get(1)); // the pv view, exactly as the service creates it
+            String topn = sql.statement("topn");
+            List<String> none = List.of();
+            for (int i = 0; i < 10; i++) {
+                run(c, topn, windows.get(i), narrow ? files : none);
+            }
+            long[] t = new long[windows.size()];
+            for (int i = 0; i < windows.size(); i++) {
+                long t0 = System.nanoTime();
+                int rows = run(c, topn, windows.get(i), narrow ? files : none);
+                t[i] = System.nanoTime() - t0;
+                if (rows != 10) {
+                    throw new IllegalStateException("direct Top-N of " + windows.get(i) + " returned " + rows + " rows");
+                }
+            }
+            return t;
+        }
+    }
+
+    static int run(Connection c, String topn, Instant w, List<String> narrowFrom) throws Exception {
+        if (!narrowFrom.isEmpty()) {
+            var t = w.atZone(ZoneOffset.UTC);
+            String part = "/date=" + t.toLocalDate() + "/hour=" + t.getHour() + "/";
+            try (PreparedStatement ps = c.prepareStatement("SET VARIABLE pv_files = ?")) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", narrowFrom.stream().filter(f -> f.contains(part)).toArray()));
+                ps.execute();
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement("SET VARIABLE window_ts = ?")) {
+            ps.setString(1, TS.format(LocalDateTime.ofInstant(w, ZoneOffset.UTC)));
+            ps.execute();
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(topn)) {
+            int n = 0;
+            while (rs.next()) {
+                n++;
+            }
+            return n;
+        }
+    }
+
+    static long[] rest(Path jar, Path root, List<Instant> windows) throws Exception {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path log = root.resolve("validator-bench.log");
+        ProcessBuilder pb = new ProcessBuilder("java", "-Xmx512m", "-XX:+UseSerialGC", "-jar", jar.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("DATA_DIR", root.toString());
+        pb.environment().put("VALIDATOR_PORT", Integer.toString(port));
+        pb.environment().put("VALIDATOR_CHECK_INTERVAL", "24h");
+        pb.environment().put("VALIDATOR_CHECK_DELAY", "24h");
+        Process p = pb.start();
+        try {
+            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            String base = "http://127.0.0.1:" + port;
+            Instant deadline = Instant.now().plusSeconds(120);
+            while (!ok(http, base + "/q/health/ready")) {
+                if (!p.isAlive() || Instant.now().isAfter(deadline)) {
+                    throw new IllegalStateException("validator did not start on port " + port + "; see " + log);
+                }
+                Thread.sleep(250); // polling a child process's port: no Awaitility outside tests
+            }
+            for (int i = 0; i < 10; i++) {
+                get(http, base, windows.get(i));
+            }
+            long[] t = new long[windows.size()];
+            for (int i = 0; i < windows.size(); i++) {
+                long t0 = System.nanoTime();
+                String body = get(http, base, windows.get(i));
+                t[i] = System.nanoTime() - t0;
+                if (!body.contains("\"rank\":10")) {
+                    throw new IllegalStateException("REST Top-N of " + windows.get(i) + ": " + body);
+                }
+            }
+            return t;
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
+
+    static boolean ok(HttpClient http, String url) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (IOException | InterruptedException e) {
+            return false;
+        }
+    }
+
+    static String get(HttpClient http, String base, Instant w) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/topn?n=10&window=" + w))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IllegalStateException("HTTP " + r.statusCode() + ": " + r.body());
+        }
+        return r.body();
+    }
+
+    static long pct(long[] t, int p) {
+        long[] s = t.clone();
+        Arrays.sort(s);
+        return s[Math.min(s.length - 1, (int) Math.ceil(p / 100.0 * s.length) - 1)];
+    }
+
+    static void report(String what, long[] t) {
+        System.out.printf("%-45s n=%d  p50 %7.2f ms  p99 %7.2f ms%n", what, t.length, pct(t, 50) / 1e6,
+                pct(t, 99) / 1e6);
+    }
+}
