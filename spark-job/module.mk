@@ -1,0 +1,44 @@
+# spark-job/: the Spark Structured Streaming job (Kafka -> uv, pv, events, quarantine Parquet under DATA_DIR), run as
+# one local-mode JVM with the shaded jar. Settings pass through the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
+# DATA_DIR, WINDOW_DURATION, WATERMARK_DELAY, UV_RSD, JOB_*; see spark-job/README.md). It has no HTTP port: its
+# health is its progress under DATA_DIR/progress/.
+
+SERVICES += spark
+
+SPARK_JOB_JAR := spark-job/target/spark-job.jar
+SPARK_HEAP ?= 768m
+SPARK_MASTER ?= local[2]
+# The manifest carries the Add-Opens; this one is a system property and cannot go there.
+SPARK_JVM_FLAGS := -Xms256m -Xmx$(SPARK_HEAP) -Djdk.reflect.useDirectMethodHandle=false \
+  -Dspark.sql.shuffle.partitions=3
+SPARK_JOB_ARGS ?=
+BENCH_EVENTS ?= 1000000
+
+# The contract is built with it (not -am: that would rebuild kafka/target/lib under running brokers).
+$(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/main infra/contract/src/main -type f 2>/dev/null)
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,spark-job
+	@touch $@
+
+.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark
+run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
+	@mkdir -p $(DATA_DIR)
+	@infra/bin/service.sh start spark - -- \
+	  java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) --master '$(SPARK_MASTER)' $(SPARK_JOB_ARGS)
+
+stop-spark: ## stop the Spark job (SIGTERM: every query stops between batches)
+	@infra/bin/service.sh stop spark 60
+
+status-spark: ## is the Spark job running, and its queries' last progress
+	@infra/bin/service.sh status spark "$(DATA_DIR)/progress"
+	@for q in uv pv events quarantine; do f="$(DATA_DIR)/progress/$$q.jsonl"; \
+	  if [ -f "$$f" ]; then printf '  %-10s %s\n' "$$q" "$$(tail -n 1 "$$f" | cut -c1-160)"; fi; done
+
+kill-spark: ## SIGKILL the Spark job, as in a crash (make restart-spark resumes from the checkpoints)
+	@infra/bin/service.sh kill spark
+
+restart-spark: ## start the Spark job again after a stop or kill-spark: it resumes from DATA_DIR/chk
+	@infra/bin/service.sh stop spark 60
+	@$(MAKE) --no-print-directory run-spark
+
+bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## processed rows/s of the job vs Kafka's ConsumerPerformance on the same topic: make bench-spark BENCH_EVENTS=1000000
+	@spark-job/bench/bench-spark.sh $(SPARK_JOB_JAR) kafka/target/lib $(BENCH_EVENTS)

@@ -1,0 +1,54 @@
+package io.streamingclicks.job.options;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class JobOptionsTest {
+
+    @Test
+    void defaultsComeFromTheContractAndTheEnvironmentOverridesThem() {
+        JobOptions d = JobOptions.parse(new String[0], Map.of());
+        assertThat(d.window()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.watermark()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(d.uvRsd()).isEqualTo(0.01);
+        assertThat(d.topic()).isEqualTo("clickstream_events");
+        assertThat(d.output("pv")).isEqualTo("data/parquet/pv");
+        assertThat(d.checkpoint("pv")).isEqualTo("data/chk/pv");
+        assertThat(d.startingOffsets()).isEqualTo("earliest");
+        assertThat(d.trigger()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(d.maxFutureSkew()).isEqualTo(Duration.ofMinutes(10));
+
+        JobOptions env = JobOptions.parse(new String[0],
+                Map.of("WINDOW_DURATION", "10 seconds", "DATA_DIR", "/srv/clicks", "KAFKA_TOPIC", "t1"));
+        assertThat(env.window()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(env.output("uv")).isEqualTo("/srv/clicks/parquet/uv");
+        assertThat(env.topic()).isEqualTo("t1");
+    }
+
+    @Test
+    void theCommandLineOverridesTheEnvironment() {
+        JobOptions o = JobOptions.parse(new String[] {"--window=PT1M", "--uv-rsd", "0.05", "--console"},
+                Map.of("WINDOW_DURATION", "PT10M"));
+        assertThat(o.window()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(o.uvRsd()).isEqualTo(0.05);
+        assertThat(o.console()).isTrue();
+    }
+
+    @Test
+    void aBadOptionNamesItselfAndWhatIsAccepted() {
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--windwo", "PT1M"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("unknown option --windwo");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--uv-rsd", "0.5"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("UV_RSD").hasMessageContaining("0.39");
+        assertThatThrownBy(() -> JobOptions.parse(new String[0], Map.of("WATERMARK_DELAY", "soon")))
+                .isInstanceOf(UsageException.class).hasMessageContaining("WATERMARK_DELAY");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--sinks", "uv,topn"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("unknown sink 'topn'");
+        assertThat(JobOptions.usage()).contains("--window", "WINDOW_DURATION", "PT5M", "--sinks");
+    }
+}
