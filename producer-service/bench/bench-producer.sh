@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench-producer: the producer service's maximum sustained acknowledged events/s against a running cluster,
 # then Kafka's own ProducerPerformance on the same cluster with the same record size and acks=all, back to back.
-# Prints both and the ratio (goal >= 0.8).
+# Both use the same producer settings (acks=all, idempotence, linger.ms=5, batch.size=64 KiB, compression
+# BENCH_COMPRESSION, default lz4 as the service). Prints both and the ratio (goal >= 0.8).
 #   bench-producer.sh PRODUCER_JAR KAFKA_LIB_DIR     (env: KAFKA_BOOTSTRAP_SERVERS, BENCH_SECONDS, BENCH_HEAP)
 set -euo pipefail
 jar=${1:?producer jar}
@@ -28,7 +29,8 @@ trap cleanup EXIT
 echo "[bench] topic $topic (3 partitions, RF 3, min.insync 2) on $bootstrap; $seconds s per run"
 
 # 1. The service, generator unthrottled (rate far above what the machine can do), measured by its acked counter.
-KAFKA_BOOTSTRAP_SERVERS=$bootstrap KAFKA_TOPIC=$topic DATA_DIR=$work PRODUCER_RATE=1000000 PRODUCER_AUTOSTART=false \
+compression=${BENCH_COMPRESSION:-lz4}
+KAFKA_BOOTSTRAP_SERVERS=$bootstrap PRODUCER_COMPRESSION=$compression KAFKA_TOPIC=$topic DATA_DIR=$work PRODUCER_RATE=1000000 PRODUCER_AUTOSTART=false \
   QUARKUS_HTTP_PORT=$port java -Xmx"$heap" -jar "$jar" >"$work/producer.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 120); do curl -fsS -o /dev/null "$url/q/health/ready" 2>/dev/null && break; sleep 0.5; done
@@ -50,12 +52,13 @@ echo "[bench] producer-service: $service acked events/s (mean value $size bytes)
 records=$(( service * seconds > 10000 ? service * seconds : 10000 ))
 perf=$("${tool[@]}" org.apache.kafka.tools.ProducerPerformance --topic "$topic" --num-records "$records" \
   --record-size "$record" --throughput -1 --producer-props bootstrap.servers="$bootstrap" acks=all \
-  enable.idempotence=true linger.ms=5 batch.size=65536 | tail -1)
+  enable.idempotence=true linger.ms=5 batch.size=65536 compression.type="$compression" | tail -1)
 echo "[bench] ProducerPerformance: $perf"
 tool_rate=$(sed -E 's/.*records sent, ([0-9.]+) records\/sec.*/\1/' <<<"$perf")
-python3 - "$service" "$tool_rate" "$record" <<'PY'
+python3 - "$service" "$tool_rate" "$record" "$compression" <<'PY'
 import sys
 s, k, size = float(sys.argv[1]), float(sys.argv[2]), sys.argv[3]
-print(f"producer-service {s:,.0f} ev/s | ProducerPerformance {k:,.0f} rec/s | {size} B records, acks=all | "
+print(f"producer-service {s:,.0f} ev/s | ProducerPerformance {k:,.0f} rec/s | {size} B records, acks=all, "
+      f"{sys.argv[4]} | "
       f"ratio {s / k:.2f} (goal >= 0.80)")
 PY

@@ -88,6 +88,16 @@ public class ProducerSettings {
         return config.getOptionalValue("PRODUCER_MAX_BURST", Integer.class).orElse(100_000);
     }
 
+    /** Kafka compression of record batches: none, gzip, snappy, lz4 or zstd. */
+    public String compression() {
+        String c = config.getOptionalValue("PRODUCER_COMPRESSION", String.class).orElse("lz4").strip();
+        if (!java.util.Set.of("none", "gzip", "snappy", "lz4", "zstd").contains(c)) {
+            throw new IllegalArgumentException("PRODUCER_COMPRESSION must be one of none, gzip, snappy, lz4, zstd;"
+                    + " got '" + c + "'");
+        }
+        return c;
+    }
+
     public boolean autostart() {
         return config.getOptionalValue("PRODUCER_AUTOSTART", Boolean.class).orElse(true);
     }

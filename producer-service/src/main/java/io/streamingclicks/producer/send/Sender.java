@@ -66,9 +66,11 @@ public class Sender {
                 new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.ON_TIME.getBytes(StandardCharsets.UTF_8)));
         lateHeaders = List.of(new RecordHeader(RecordHeaders.RUN, run),
                 new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.LATE.getBytes(StandardCharsets.UTF_8)));
-        producer = new KafkaProducer<>(config(settings.bootstrapServers()), new StringSerializer(),
-                new StringSerializer());
-        LOG.infof("sending to topic %s on %s (acks=all, idempotent)", topic, settings.bootstrapServers());
+        Properties config = config(settings.bootstrapServers());
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
+        producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
+        LOG.infof("sending to topic %s on %s (acks=all, idempotent, compression %s)", topic,
+                settings.bootstrapServers(), settings.compression());
     }
 
     static Properties config(String bootstrap) {
