@@ -58,21 +58,21 @@ SET VARIABLE sealed_ms = (SELECT least((SELECT max(watermark_ms) FROM uv_batches
 -- The sinks as the job wrote them (columns: io.streamingclicks.contract.OutputColumns), timestamps as UTC.
 CREATE OR REPLACE TEMP VIEW uv AS
 SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end, CAST(uv AS BIGINT) AS uv
-FROM read_parquet(getvariable('uv_files'), union_by_name = true, hive_partitioning = false);
+FROM read_parquet(getvariable('uv_files'), hive_partitioning = false);
 CREATE OR REPLACE TEMP VIEW pv AS
 SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end,
        CAST(page_id AS VARCHAR) AS page_id, CAST(pv AS BIGINT) AS pv
-FROM read_parquet(getvariable('pv_files'), union_by_name = true, hive_partitioning = false);
+FROM read_parquet(getvariable('pv_files'), hive_partitioning = false);
 CREATE OR REPLACE TEMP VIEW events AS
 SELECT CAST(event_id AS VARCHAR) AS event_id, CAST(user_id AS VARCHAR) AS user_id, CAST(page_id AS VARCHAR) AS page_id,
        CAST(event_time AS TIMESTAMP) AS event_time, CAST(kafka_partition AS INTEGER) AS kafka_partition,
        CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp,
        epoch_ms(CAST(event_time AS TIMESTAMP)) // getvariable('window_ms') * getvariable('window_ms') AS ws_ms
-FROM read_parquet(getvariable('events_files'), union_by_name = true, hive_partitioning = false);
+FROM read_parquet(getvariable('events_files'), hive_partitioning = false);
 CREATE OR REPLACE TEMP VIEW quarantine AS
 SELECT CAST(raw AS VARCHAR) AS raw, CAST(reason AS VARCHAR) AS reason, CAST(kafka_partition AS INTEGER) AS kafka_partition,
        CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp
-FROM read_parquet(getvariable('quarantine_files'), union_by_name = true, hive_partitioning = false);
+FROM read_parquet(getvariable('quarantine_files'), hive_partitioning = false);
 -- DESIGN.md link 3 for each query: window w is counted by the first batch j whose late-row filter watermark
 -- (offsets/j's batchWatermarkMs) is >= end(w); an event of w is counted iff its offset is below batch j's start
 -- offset in its partition, otherwise it was dropped as late. Windows not sealed for the stack are left out, and so

@@ -40,6 +40,16 @@ public final class Workspace implements AutoCloseable {
 
     public static Workspace open(DuckDb db, SqlFile sql, OutputSnapshot snap, long windowMs, double rsd)
             throws SQLException {
+        return open(db, sql, snap, windowMs, rsd, Map.of());
+    }
+
+    /**
+     * @param partitions per sink, one time partition directory (e.g. {@code date=2026-11-21/hour=22}) to read
+     *                   instead of all its committed files: uv and pv are partitioned by window start, so one
+     *                   window's rows are all there, and the views bind over one file instead of hundreds
+     */
+    public static Workspace open(DuckDb db, SqlFile sql, OutputSnapshot snap, long windowMs, double rsd,
+                                 Map<Sink, String> partitions) throws SQLException {
         Connection c = db.connect();
         Workspace w = new Workspace(c, sql, snap);
         try {
@@ -49,8 +59,13 @@ public final class Workspace implements AutoCloseable {
             w.set("sealed_ms", snap.sealedMs());
             for (Sink s : SINKS) {
                 CommittedFiles f = snap.files().get(s);
-                List<String> paths = f == null || f.isEmpty() ? List.of(db.emptyFile(s))
-                        : f.files().stream().map(Object::toString).toList();
+                String part = partitions.get(s);
+                List<String> paths = f == null ? List.of() : f.files().stream()
+                        .filter(p -> part == null || (p.getParent() != null && p.getParent().endsWith(part)))
+                        .map(Object::toString).toList();
+                if (paths.isEmpty()) {
+                    paths = List.of(db.emptyFile(s));
+                }
                 w.set(s.dir() + "_files", c.createArrayOf("VARCHAR", paths.toArray()));
                 w.loadBatches(s.dir() + "_batches", snap.batches().getOrDefault(s, List.of()));
             }
@@ -60,18 +75,6 @@ public final class Workspace implements AutoCloseable {
             c.close();
             throw e;
         }
-    }
-
-    /**
-     * Restricts what the sink's view reads to its committed files under one time partition, e.g.
-     * {@code date=2026-11-21/hour=22}: uv and pv are partitioned by window start, so one window's rows are there.
-     */
-    public void narrowToPartition(Sink sink, String partitionDir, String emptyFile) throws SQLException {
-        CommittedFiles f = snapshot.files().get(sink);
-        List<String> paths = f == null ? List.of() : f.files().stream()
-                .filter(p -> p.getParent() != null && p.getParent().endsWith(partitionDir))
-                .map(Object::toString).toList();
-        set(sink.dir() + "_files", c.createArrayOf("VARCHAR", (paths.isEmpty() ? List.of(emptyFile) : paths).toArray()));
     }
 
     public OutputSnapshot snapshot() {

@@ -6,7 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.streamingclicks.validator.config.ValidatorSettings;
-import io.streamingclicks.validator.pipeline.SnapshotReader;
+import io.streamingclicks.validator.pipeline.SnapshotCache;
 
 /** Opens a {@link Workspace} over the committed output as it is now. */
 @ApplicationScoped
@@ -18,13 +18,25 @@ public class Workspaces {
     DuckDb db;
 
     @Inject
-    SnapshotReader snapshots;
+    SnapshotCache snapshots;
 
     @Inject
     ValidatorSettings settings;
 
+    /** Over the committed output as last seen, re-read whenever a log or checkpoint changed (API requests). */
     public Workspace open() throws SQLException {
-        return Workspace.open(db, sql, snapshots.read(), settings.window().toMillis(), settings.uvRsd());
+        return Workspace.open(db, sql, snapshots.current(), settings.window().toMillis(), settings.uvRsd());
+    }
+
+    /** As {@link #open()}, reading only the given time partition of some sinks. */
+    public Workspace open(java.util.Map<io.streamingclicks.contract.DataRoot.Sink, String> partitions)
+            throws SQLException {
+        return Workspace.open(db, sql, snapshots.current(), settings.window().toMillis(), settings.uvRsd(), partitions);
+    }
+
+    /** Over the committed output read afresh, every named file checked on disk (the scheduled checks). */
+    public Workspace openFresh() throws SQLException {
+        return Workspace.open(db, sql, snapshots.fresh(), settings.window().toMillis(), settings.uvRsd());
     }
 
     public String emptyFile(io.streamingclicks.contract.DataRoot.Sink sink) {

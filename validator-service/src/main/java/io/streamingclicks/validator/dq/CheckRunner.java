@@ -68,7 +68,7 @@ public class CheckRunner {
     /** Runs all checks now, stores and returns their results. */
     public synchronized List<CheckResult> runAll() throws Exception {
         List<CheckResult> results = new ArrayList<>();
-        try (Workspace ws = workspaces.open()) {
+        try (Workspace ws = workspaces.openFresh()) {
             for (Check c : checks) {
                 try {
                     results.addAll(c.run(ws));

@@ -51,15 +51,15 @@ public class TopNResource {
             throws Exception {
         Instant start = Params.windowStart("window", window, settings.window());
         int limit = Params.integer("n", n, 10, 1, MAX_N);
-        try (Workspace ws = workspaces.open()) {
-            if (start == null) {
-                Object latest = ws.row("latest_sealed_window").get("window_start");
-                start = (Instant) latest;
+        if (start == null) {
+            try (Workspace ws = workspaces.open()) {
+                start = (Instant) ws.row("latest_sealed_window").get("window_start");
             }
-            List<Map<String, Object>> pages = new ArrayList<>();
-            if (start != null) {
-                // Read only the window's time partition: same statement, one file instead of every file.
-                ws.narrowToPartition(Sink.PV, partitionOf(start), workspaces.emptyFile(Sink.PV));
+        }
+        List<Map<String, Object>> pages = new ArrayList<>();
+        if (start != null) {
+            // Only the window's time partition: same statement, one file instead of every committed file.
+            try (Workspace ws = workspaces.open(Map.of(Sink.PV, partitionOf(start)))) {
                 Map<String, Object> vars = new LinkedHashMap<>();
                 vars.put("window_ts", Sql.ts(start));
                 vars.put("n", limit);
@@ -72,12 +72,12 @@ public class TopNResource {
                     pages.add(p);
                 }
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("window_start", start);
-            out.put("window_end", start == null ? null : start.plus(settings.window()));
-            out.put("n", limit);
-            out.put("pages", pages);
-            return out;
         }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("window_start", start);
+        out.put("window_end", start == null ? null : start.plus(settings.window()));
+        out.put("n", limit);
+        out.put("pages", pages);
+        return out;
     }
 }
