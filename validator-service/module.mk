@@ -31,7 +31,9 @@ dashboard: ## print the dashboard's URL
 	@echo "dashboard: $(VALIDATOR_URL)/   (API: $(VALIDATOR_URL)/q/openapi, metrics: $(VALIDATOR_URL)/q/metrics)"
 
 dq: ## print the latest data-quality results of the running validator
-	@curl -fsS '$(VALIDATOR_URL)/api/dq?history=1' | python3 -c 'import json,sys; [print(f"{c[\"status\"]:5} {c[\"check\"]:32} {c[\"detail\"]}") for c in json.load(sys.stdin)["latest"]]'
+	@if command -v python3 >/dev/null; then \
+	  curl -fsS '$(VALIDATOR_URL)/api/dq?history=1' | python3 -c 'import json,sys; [print("%-5s %-32s %s" % (c["status"], c["check"], c["detail"])) for c in json.load(sys.stdin)["latest"]]'; \
+	else curl -fsS '$(VALIDATOR_URL)/api/dq?history=1'; echo; fi
 
 VALIDATOR_BENCH_DIR ?= validator-service/target/bench-data
 bench-validator: $(VALIDATOR_JAR) ## Top-N p50/p99 via REST over 30 days of 5-min PV (8,640 x 1,000) vs the same SQL in DuckDB
