@@ -23,6 +23,9 @@ public class CheckHistory {
     @Inject
     DuckDb db;
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "validator.dq.retention", defaultValue = "P7D")
+    java.time.Duration retention;
+
     public void store(List<CheckResult> results) throws SQLException {
         try (Connection c = db.connect();
              PreparedStatement ps = c.prepareStatement("INSERT INTO dq_results VALUES (?, ?, ?, ?, ?, ?, ?)")) {
@@ -37,6 +40,11 @@ public class CheckHistory {
                 ps.addBatch();
             }
             ps.executeBatch();
+            // Keep the history bounded: 14 results every 30 s is 40,000 rows a day.
+            try (PreparedStatement del = c.prepareStatement("DELETE FROM dq_results WHERE checked_at < ?")) {
+                del.setObject(1, LocalDateTime.ofInstant(Instant.now().minus(retention), ZoneOffset.UTC));
+                del.execute();
+            }
         }
     }
 

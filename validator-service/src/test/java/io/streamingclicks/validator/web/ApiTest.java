@@ -31,6 +31,9 @@ class ApiTest {
     @Inject
     CheckRunner runner;
 
+    @Inject
+    io.streamingclicks.validator.dq.CheckHistory history;
+
     static StackFixture f() {
         return FixtureDataRoot.fixture;
     }
@@ -127,6 +130,17 @@ class ApiTest {
         assertThat(r.getString("queries.pv.watermark")).isNotBlank();
         assertThat(r.getLong("queries.pv.batch_id")).isEqualTo(r.getLong("queries.pv.committed_batch"));
         assertThat(r.getList("quarantine")).isNotEmpty();
+    }
+
+    @Test
+    void resultsOlderThanTheRetentionArePruned() throws Exception {
+        var status = io.streamingclicks.validator.dq.Status.PASS;
+        history.store(List.of(new io.streamingclicks.validator.dq.CheckResult("ancient_check", status, 0.0, null, 0.0,
+                "old", Instant.now().minus(java.time.Duration.ofDays(30)))));
+        assertThat(history.history("ancient_check", 10)).isEmpty();
+        history.store(List.of(new io.streamingclicks.validator.dq.CheckResult("recent_check", status, 0.0, null, 0.0,
+                "recent", Instant.now().minus(java.time.Duration.ofDays(1)))));
+        assertThat(history.history("recent_check", 10)).hasSize(1);
     }
 
     @Test
