@@ -12,6 +12,8 @@ jar=${1:?spark job jar}
 lib=${2:?kafka lib dir}
 n=${3:-1000000}
 heap=${BENCH_HEAP:-1g}
+# About ten batches per query, so windows seal along the way and the output delay is measured on many batches.
+cap=$(( n / 10 > 10000 ? n / 10 : 10000 ))
 tool=(java -Xmx256m -Dlog4j2.configurationFile=kafka/config/tools-log4j2.properties -cp "$lib/*")
 work=$(mktemp -d)
 topic=spark-bench-$(date +%s)
@@ -63,8 +65,8 @@ for i in range(n):
 PY
 t0=$(date +%s.%N)
 "${tool[@]}" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$bootstrap" --topic "$topic" \
-  --producer-property acks=all --producer-property linger.ms=20 --producer-property batch.size=262144 \
-  --producer-property compression.type=none <"$work/events.jsonl"
+  --command-property acks=all --command-property linger.ms=20 --command-property batch.size=262144 \
+  <"$work/events.jsonl"
 t1=$(date +%s.%N)
 echo "[bench] loaded $n events ($(du -h "$work/events.jsonl" | cut -f1)) in $(python3 -c "print(round($t1-$t0,1))") s"
 
@@ -75,7 +77,8 @@ run_job() {
   local s0
   s0=$(date +%s.%N)
   java -Xmx"$heap" -Djdk.reflect.useDirectMethodHandle=false -jar "$jar" --bootstrap-servers "$bootstrap" \
-    --topic "$topic" --data-dir "$root" --sinks "$sinks" --trigger "1 second" >"$root/job.log" 2>&1 &
+    --topic "$topic" --data-dir "$root" --sinks "$sinks" --trigger "1 second" \
+    --max-offsets-per-trigger "$cap" >"$root/job.log" 2>&1 &
   local pid=$!
   while :; do
     if ! kill -0 $pid 2>/dev/null; then echo "[bench] job $name exited; log:" >&2; tail -20 "$root/job.log" >&2; exit 1; fi
