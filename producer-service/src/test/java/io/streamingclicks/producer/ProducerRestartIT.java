@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The packaged service as a process: a backfill at 20x that reaches now and then holds wall speed, a broker SIGKILL
- * under load, a SIGKILL of the producer itself and a restart that resumes the clock from the ledger, a graceful stop,
+ * under load, an outage of two brokers (sends counted in doubt or failed, never acked), a SIGKILL of the producer itself and a restart that resumes the clock from the ledger, a graceful stop,
  * and the ledger read back from disk agreeing with the topic per (second, page): acked <= on topic <= acked + in doubt.
  */
 class ProducerRestartIT {
@@ -124,6 +124,20 @@ class ProducerRestartIT {
                 .isEqualTo(300);
         cluster.startNode(victim);
         cluster.awaitFullIsr(topic, Duration.ofSeconds(90));
+
+        // An outage: two of three brokers down, below min.insync.replicas, so nothing can be acknowledged. A burst
+        // sent then is answered within the delivery timeout as in doubt or failed, never as acknowledged.
+        JsonNode beforeOutage = run1.get("/stats");
+        cluster.killNode(2);
+        cluster.killNode(3);
+        JsonNode outage = run1.post("/bursts", "{\"count\": 50, \"offset\": \"-PT8M\"}");
+        assertThat(outage.get("acked").asLong()).as("acked during the outage").isZero();
+        assertThat(outage.get("inDoubt").asLong() + outage.get("failed").asLong()).isEqualTo(50);
+        JsonNode duringOutage = run1.get("/stats");
+        assertThat(duringOutage.get("inDoubt").asLong() + duringOutage.get("failed").asLong())
+                .isGreaterThan(beforeOutage.get("inDoubt").asLong() + beforeOutage.get("failed").asLong() + 50);
+        cluster.start(); // both at once: either alone waits for all three brokers
+        cluster.awaitFullIsr(topic, Duration.ofSeconds(120));
         await().pollDelay(Duration.ofSeconds(2)).until(() -> true);
         Sample beforeStop = Sample.of(run1);
         run1.kill();
