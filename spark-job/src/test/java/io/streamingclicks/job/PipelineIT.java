@@ -231,6 +231,55 @@ class PipelineIT {
         }
     }
 
+    /**
+     * Spark 3.5 filters late rows of batch N with the watermark of batch N-1, which this test makes visible: without
+     * no-data batches, the batch that first carries a watermark past the window still includes an event for it; only
+     * the batch after drops one. OffsetLog's boundary names exactly that split (it fails if it used batch N's own).
+     */
+    @Test
+    void theLateRowFilterLagsOneBatchAndTheAccountingFollowsIt() {
+        String topic = cluster.createRandomTopic();
+        Instant windowStart = at(10, 0);
+        Instant windowEnd = at(15, 0);
+        String key = "spark.sql.streaming.noDataMicroBatches.enabled";
+        spark.conf().set(key, "false");
+        JobRun started;
+        try {
+            started = JobRun.start(tmp, cluster.bootstrapServers(), topic, "--sinks", "pv,events");
+        } finally {
+            spark.conf().unset(key); // each query keeps the settings it started with
+        }
+        try (Events events = new Events(cluster.bootstrapServers(), topic); JobRun run = started) {
+            String onTime = events.send("u1", "/home", at(10, 30));
+            events.send("clock", "/clock", at(18, 0));
+            run.awaitCommitted("pv", events.sent());
+            // This batch raises the watermark to T+16, past the window's end.
+            events.send("clock", "/clock", at(21, 0));
+            run.awaitCommitted("pv", events.sent());
+            // Next batch: its offsets carry watermark T+16, but its late filter uses the previous one (T+13).
+            String includedAfterPass = events.send("u2", "/home", at(13, 0));
+            run.awaitCommitted("pv", events.sent());
+            // The batch after: filtered with T+16, dropped.
+            String dropped = events.send("u3", "/home", at(13, 30));
+            run.awaitCommitted("pv", events.sent());
+            run.awaitCommitted("events", events.sent());
+
+            List<Row> pv = Committed.rows(spark, run.output("pv"),
+                    "select page_id, pv from t where window_start = '" + Timestamp.from(windowStart) + "'");
+            assertThat(pv).extracting(r -> r.getString(0), r -> r.getLong(1)).containsExactly(tuple("/home", 2L));
+
+            Map<Integer, Long> boundary = OffsetLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
+            List<Row> windowEvents = Committed.rows(spark, run.output("events"),
+                    "select event_id, kafka_partition, kafka_offset from t where event_time >= '"
+                            + Timestamp.from(windowStart) + "' and event_time < '" + Timestamp.from(windowEnd) + "'");
+            Map<Boolean, Set<String>> byCounted = windowEvents.stream().collect(Collectors.partitioningBy(
+                    r -> r.getLong(2) < boundary.get(r.getInt(1)),
+                    Collectors.mapping(r -> r.getString(0), Collectors.toSet())));
+            assertThat(byCounted.get(true)).containsExactlyInAnyOrder(onTime, includedAfterPass);
+            assertThat(byCounted.get(false)).containsExactly(dropped);
+        }
+    }
+
     @Test
     void uvOfTwentyThousandDistinctUsersIsWithinThreeSigmaAndEqualsTheBatchSketch() {
         String topic = cluster.createRandomTopic();
