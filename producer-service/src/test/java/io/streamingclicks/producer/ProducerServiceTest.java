@@ -46,7 +46,9 @@ class ProducerServiceTest {
 
     @BeforeEach
     void streamAt200PerSecond() {
-        given().contentType(ContentType.JSON).body("{\"rate\": 200, \"lateFraction\": 0}").put("/generator")
+        given().contentType(ContentType.JSON)
+                .body("{\"rate\": 200, \"lateFraction\": 0, \"pages\": 50, \"users\": 1000, \"skew\": 1.1}")
+                .put("/generator")
                 .then().statusCode(200);
         given().post("/generator/start").then().statusCode(200);
     }
@@ -76,6 +78,29 @@ class ProducerServiceTest {
             assertThat(e.eventTime().toEpochMilli()).as("event time never after the send time")
                     .isLessThanOrEqualTo(r.timestamp());
         }
+    }
+
+    @Test
+    void aRetuneAtRunTimeChangesWhatIsSentWithoutARestart() {
+        Map<Integer, Long> before = quiesce();
+        long lateBefore = stats().getLong("lateSent");
+        given().contentType(ContentType.JSON)
+                .body("{\"pages\": 3, \"users\": 5, \"lateFraction\": 1, \"lateOffset\": \"-PT8M\"}")
+                .put("/generator").then().statusCode(200);
+        given().post("/generator/start").then().statusCode(200);
+        await().atMost(Duration.ofSeconds(30)).until(() -> TopicReader.total(topic.endOffsets())
+                - TopicReader.total(before) >= 200);
+        quiesce();
+        List<ConsumerRecord<String, String>> records = topic.read(before);
+        assertThat(records).hasSizeGreaterThanOrEqualTo(200);
+        for (ConsumerRecord<String, String> r : records) {
+            ClickEvent e = event(r.value());
+            assertThat(e.pageId()).isIn("/home", "/search", "/product/p-0001");
+            assertThat(Long.parseLong(e.userId())).isBetween(1001L, 1005L);
+            assertThat(r.timestamp() - e.eventTime().toEpochMilli()).as("8 minutes late")
+                    .isBetween(Duration.ofMinutes(8).toMillis(), Duration.ofMinutes(8).plusSeconds(5).toMillis());
+        }
+        assertThat(stats().getLong("lateSent") - lateBefore).isEqualTo(records.size());
     }
 
     @Test
