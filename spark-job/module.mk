@@ -23,7 +23,7 @@ $(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/ma
 run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
 	@mkdir -p $(DATA_DIR)
 	@infra/bin/service.sh start spark - -- \
-	  java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) --master '$(SPARK_MASTER)' $(SPARK_JOB_ARGS)
+	  env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) --master '$(SPARK_MASTER)' $(SPARK_JOB_ARGS)
 
 stop-spark: ## stop the Spark job (SIGTERM: every query stops between batches)
 	@infra/bin/service.sh stop spark 60

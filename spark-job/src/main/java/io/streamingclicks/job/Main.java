@@ -2,6 +2,7 @@ package io.streamingclicks.job;
 
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.options.UsageException;
+import io.streamingclicks.job.source.KafkaPreflight;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
@@ -43,6 +44,13 @@ public final class Main {
         Signal.handle(new Signal("TERM"), s -> stop.countDown());
         Signal.handle(new Signal("INT"), s -> stop.countDown());
 
+        try {
+            KafkaPreflight.check(options, Duration.ofSeconds(30));
+        } catch (IllegalStateException e) {
+            System.err.println("error: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
         SparkSession spark = SparkSessions.create(options);
         ClickJob job;
         try {
