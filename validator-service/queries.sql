@@ -73,15 +73,19 @@ CREATE OR REPLACE TEMP VIEW quarantine AS
 SELECT CAST(raw AS VARCHAR) AS raw, CAST(reason AS VARCHAR) AS reason, CAST(kafka_partition AS INTEGER) AS kafka_partition,
        CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp
 FROM read_parquet(getvariable('quarantine_files'), hive_partitioning = false);
--- DESIGN.md link 3 for each query: window w is counted by the first batch j whose late-row filter watermark
--- (offsets/j's batchWatermarkMs) is >= end(w); an event of w is counted iff its offset is below batch j's start
+-- DESIGN.md link 3 for each query: window w is counted by the first batch j whose late-row filter watermark is
+-- >= end(w). In Spark 3.5 batch j filters late rows with the watermark of batch j-1 (offsets/(j-1)'s
+-- batchWatermarkMs; MicroBatchExecution passes the previous batch's metadata, see spark-job/README.md), so an event
+-- arriving in the very batch that seals its window is still counted. An event of w is counted iff its offset is below batch j's start
 -- offset in its partition, otherwise it was dropped as late. Windows not sealed for the stack are left out, and so
 -- are windows the events sink has not caught up with (pending).
 CREATE OR REPLACE TEMP VIEW pv_accounted AS
 WITH sealed AS (SELECT DISTINCT ws_ms FROM events
                 WHERE kafka_partition IS NOT NULL AND ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
 j AS (SELECT s.ws_ms, min(b.batch_id) AS batch_id FROM sealed s
-      JOIN (SELECT DISTINCT batch_id, watermark_ms FROM pv_batches) b ON b.watermark_ms >= s.ws_ms + getvariable('window_ms')
+      JOIN (SELECT batch_id, lag(watermark_ms) OVER (ORDER BY batch_id) AS filter_watermark_ms
+            FROM (SELECT DISTINCT batch_id, watermark_ms FROM pv_batches)) b
+        ON b.filter_watermark_ms >= s.ws_ms + getvariable('window_ms')
       GROUP BY s.ws_ms),
 starts AS (SELECT j.ws_ms, b.kafka_partition, coalesce(b.start_offset, 0) AS start_offset
            FROM j JOIN pv_batches b USING (batch_id)),
@@ -97,7 +101,9 @@ CREATE OR REPLACE TEMP VIEW uv_accounted AS
 WITH sealed AS (SELECT DISTINCT ws_ms FROM events
                 WHERE kafka_partition IS NOT NULL AND ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
 j AS (SELECT s.ws_ms, min(b.batch_id) AS batch_id FROM sealed s
-      JOIN (SELECT DISTINCT batch_id, watermark_ms FROM uv_batches) b ON b.watermark_ms >= s.ws_ms + getvariable('window_ms')
+      JOIN (SELECT batch_id, lag(watermark_ms) OVER (ORDER BY batch_id) AS filter_watermark_ms
+            FROM (SELECT DISTINCT batch_id, watermark_ms FROM uv_batches)) b
+        ON b.filter_watermark_ms >= s.ws_ms + getvariable('window_ms')
       GROUP BY s.ws_ms),
 starts AS (SELECT j.ws_ms, b.kafka_partition, coalesce(b.start_offset, 0) AS start_offset
            FROM j JOIN uv_batches b USING (batch_id)),
