@@ -98,6 +98,22 @@ public class ProducerSettings {
         return c;
     }
 
+    /**
+     * Where events go: {@code kafka} (the topic) or {@code landing} (JSON-lines files rolled every second into
+     * {@code DATA_DIR/landing}, for the job's {@code --source files}).
+     */
+    public String sink() {
+        String s = config.getOptionalValue("PRODUCER_SINK", String.class).orElse("kafka").strip();
+        if (!java.util.Set.of("kafka", "landing").contains(s)) {
+            throw new IllegalArgumentException("PRODUCER_SINK must be kafka or landing; got '" + s + "'");
+        }
+        return s;
+    }
+
+    public boolean landing() {
+        return "landing".equals(sink());
+    }
+
     public boolean autostart() {
         return config.getOptionalValue("PRODUCER_AUTOSTART", Boolean.class).orElse(true);
     }

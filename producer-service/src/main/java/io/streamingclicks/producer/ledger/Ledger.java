@@ -45,7 +45,8 @@ public class Ledger {
         LedgerReader.Summary before = LedgerReader.readAll(dir);
         runStartMs = System.currentTimeMillis();
         writer = new LedgerWriter(dir, runStartMs);
-        if (!previousRuns.isEmpty()) {
+        // Landing files are booked at their rename; there is no topic to reconcile with (see README, landing mode).
+        if (!previousRuns.isEmpty() && !settings.landing()) {
             try {
                 LedgerRecovery.recover(settings.bootstrapServers(), settings.topic(), before.maxAckedOffsets(),
                         previousRuns, writer);

@@ -8,7 +8,9 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import io.streamingclicks.contract.LedgerFormat;
+import io.streamingclicks.contract.DataRoot;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.Header;
@@ -29,7 +31,8 @@ import org.jboss.logging.Logger;
 /**
  * Sends contract events to the topic, keyed by {@code user_id}, with an idempotent {@code acks=all} producer, and
  * books each answer: acknowledged (with its offset), in doubt (timed out or otherwise unanswered: it may be in Kafka)
- * or failed (never left this process). Counts reach the ledger and the stats only from the send's callback.
+ * or failed (never left this process). Counts reach the ledger and the stats only from the send's callback. With
+ * {@code PRODUCER_SINK=landing} it writes the same events to {@link LandingFiles} instead, acked at each rename.
  */
 @ApplicationScoped
 public class Sender {
@@ -52,6 +55,7 @@ public class Sender {
     Stats stats;
 
     private KafkaProducer<String, String> producer;
+    private LandingFiles landing;
     private String topic;
     private Iterable<Header> onTimeHeaders;
     private Iterable<Header> lateHeaders;
@@ -66,6 +70,12 @@ public class Sender {
                 new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.ON_TIME.getBytes(StandardCharsets.UTF_8)));
         lateHeaders = List.of(new RecordHeader(RecordHeaders.RUN, run),
                 new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.LATE.getBytes(StandardCharsets.UTF_8)));
+        if (settings.landing()) {
+            landing = new LandingFiles(Path.of(DataRoot.of(settings.dataDir()).landing()).toAbsolutePath(),
+                    Duration.ofSeconds(1));
+            LOG.infof("writing JSON-lines files to %s, one per second (temp name, then rename)", landing.dir());
+            return;
+        }
         Properties config = config(settings.bootstrapServers());
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, settings.compression());
         producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
@@ -103,6 +113,11 @@ public class Sender {
         boolean[] inSend = IN_SEND.get();
         if (closed) {
             book(event, late, Outcome.FAILED, null, listener);
+            return;
+        }
+        if (landing != null) {
+            // Acked once the file holding it is renamed into place: from then on the job's file source sees it.
+            landing.add(json, written -> book(event, late, written ? Outcome.ACKED : Outcome.FAILED, null, listener));
             return;
         }
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, null, event.userId(), json,
@@ -147,7 +162,11 @@ public class Sender {
     public synchronized void close() {
         if (!closed) {
             closed = true;
-            producer.close(maxAnswerTime());
+            if (landing != null) {
+                landing.close();
+            } else {
+                producer.close(maxAnswerTime());
+            }
         }
     }
 
