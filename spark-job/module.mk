@@ -19,11 +19,16 @@ $(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/ma
 	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,spark-job
 	@touch $@
 
-.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark
+.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files
 run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
 	@mkdir -p $(DATA_DIR)
 	@infra/bin/service.sh start spark - -- \
 	  env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) --master '$(SPARK_MASTER)' $(SPARK_JOB_ARGS)
+
+# The producer is started through its own target with PRODUCER_SINK=landing (its documented setting).
+run-files: $(SPARK_JOB_JAR) ## the stack without Kafka: producer writing DATA_DIR/landing, the job on --source files (stop: make stop-spark stop-producer)
+	@PRODUCER_SINK=landing $(MAKE) --no-print-directory run-producer
+	@$(MAKE) --no-print-directory run-spark SPARK_JOB_ARGS='--source files $(SPARK_JOB_ARGS)'
 
 stop-spark: ## stop the Spark job (SIGTERM: every query stops between batches)
 	@infra/bin/service.sh stop spark 60

@@ -5,6 +5,7 @@ import io.streamingclicks.contract.OutputColumns;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.progress.ProgressFileListener;
 import io.streamingclicks.job.sink.Sinks;
+import io.streamingclicks.job.source.FileSource;
 import io.streamingclicks.job.source.KafkaSource;
 import io.streamingclicks.job.transform.ClickParser;
 import io.streamingclicks.job.transform.TimePartitions;
@@ -24,7 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pipeline: Kafka -> parse -> quarantine | valid events -> watermark + tumbling windows -> the uv, pv, events and
+ * The pipeline: Kafka (or the landing files) -> parse -> quarantine | valid events -> watermark + tumbling windows -> the uv, pv, events and
  * quarantine Parquet sinks, each its own query with its own checkpoint (and optionally the console). Reads its
  * options, writes under the data root; {@link #stopGracefully} lets a running batch finish before stopping.
  */
@@ -50,18 +51,19 @@ public final class ClickJob {
         List<StreamingQuery> queries = new ArrayList<>();
         try {
             // Every query plans this same chain and so reads and parses the topic on its own (see README, Benchmark).
-            Dataset<Row> parsed = ClickParser.parse(KafkaSource.read(spark, o), o.maxFutureSkew());
+            Dataset<Row> input = o.fromFiles() ? FileSource.read(spark, o) : KafkaSource.read(spark, o);
+            Dataset<Row> parsed = ClickParser.parse(input, o.maxFutureSkew());
             Dataset<Row> events = ClickParser.valid(parsed);
-            String window = "window=" + o.window();
+            // A checkpoint holds its source's offsets: one written from Kafka must not be resumed on files.
+            String window = "window=" + o.window() + (o.fromFiles() ? ";source=files" : "");
             if (o.sinks().contains("events")) {
                 queries.add(Sinks.parquet("events",
                         TimePartitions.by(events, ClickEventContract.EVENT_TIME), o,
-                        "columns=" + ClickParser.EVENT_COLUMNS));
+                        "columns=" + ClickParser.eventColumns(parsed)));
             }
             if (o.sinks().contains("quarantine")) {
-                queries.add(Sinks.parquet("quarantine",
-                        TimePartitions.by(ClickParser.quarantined(parsed), OutputColumns.KAFKA_TIMESTAMP), o,
-                        "columns=" + OutputColumns.QUARANTINE_COLUMNS));
+                queries.add(Sinks.parquet("quarantine", ClickParser.quarantinedByArrival(parsed), o,
+                        "columns=" + ClickParser.quarantineColumns(parsed)));
             }
             if (o.sinks().contains("pv")) {
                 queries.add(Sinks.parquet("pv",
@@ -87,8 +89,8 @@ public final class ClickJob {
             queries.forEach(ClickJob::stopQuietly);
             throw e;
         }
-        LOG.info("started queries {} reading {} from {}", queries.stream().map(StreamingQuery::name).toList(),
-                o.topic(), o.bootstrapServers());
+        LOG.info("started queries {} reading {}", queries.stream().map(StreamingQuery::name).toList(),
+                o.fromFiles() ? o.dataRoot().landing() : o.topic() + " from " + o.bootstrapServers());
         return new ClickJob(spark, List.copyOf(queries), listener);
     }
 

@@ -45,7 +45,9 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
 
         try {
-            KafkaPreflight.check(options, Duration.ofSeconds(30));
+            if (!options.fromFiles()) {
+                KafkaPreflight.check(options, Duration.ofSeconds(30));
+            }
         } catch (IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);

@@ -33,6 +33,8 @@ public enum JobOption {
             "also print UV and PV per sealed window and the running clicks per user to stdout (true/false)"),
     PROGRESS_MAX_BYTES("progress-max-bytes", "JOB_PROGRESS_MAX_BYTES", "10000000",
             "size past which progress/<query>.jsonl is rolled to <query>.jsonl.1"),
+    SOURCE("source", "JOB_SOURCE", "kafka",
+            "where events come from: kafka (the topic) or files (JSON lines under DATA_DIR/landing)"),
     MASTER("master", "JOB_MASTER", "",
             "Spark master when not set by spark-submit (default local[2])");
 

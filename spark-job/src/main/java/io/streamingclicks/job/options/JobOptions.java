@@ -32,9 +32,11 @@ public record JobOptions(
         Set<String> sinks,
         boolean console,
         long progressMaxBytes,
-        String master) {
+        String master,
+        String source) {
 
     public static final List<String> SINK_NAMES = List.of("uv", "pv", "events", "quarantine");
+    public static final List<String> SOURCES = List.of("kafka", "files");
 
     /** @throws UsageException naming the bad option and the accepted values */
     public static JobOptions parse(String[] args, Map<String, String> env) {
@@ -100,7 +102,8 @@ public record JobOptions(
                     sinks(v.get(JobOption.SINKS)),
                     bool(JobOption.CONSOLE, v.get(JobOption.CONSOLE)),
                     positiveLong(JobOption.PROGRESS_MAX_BYTES, v.get(JobOption.PROGRESS_MAX_BYTES)),
-                    v.get(JobOption.MASTER));
+                    v.get(JobOption.MASTER),
+                    source(v.get(JobOption.SOURCE)));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -182,6 +185,19 @@ public record JobOptions(
             throw new UsageException("--sinks (JOB_SINKS) must name at least one sink of " + SINK_NAMES);
         }
         return Set.copyOf(out);
+    }
+
+    private static String source(String text) {
+        String s = text.toLowerCase(Locale.ROOT);
+        if (!SOURCES.contains(s)) {
+            throw new UsageException("--source (JOB_SOURCE) must be one of " + SOURCES + ", got '" + text + "'");
+        }
+        return s;
+    }
+
+    /** True when events are read from JSON-lines files under {@code DATA_DIR/landing} instead of Kafka. */
+    public boolean fromFiles() {
+        return "files".equals(source);
     }
 
     private static String stripSlash(String s) {

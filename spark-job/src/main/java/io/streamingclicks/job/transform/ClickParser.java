@@ -14,11 +14,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static io.streamingclicks.contract.OutputColumns.DATE;
+import static io.streamingclicks.contract.OutputColumns.HOUR;
 import static io.streamingclicks.contract.OutputColumns.KAFKA_OFFSET;
 import static io.streamingclicks.contract.OutputColumns.KAFKA_PARTITION;
 import static io.streamingclicks.contract.OutputColumns.KAFKA_TIMESTAMP;
+import static io.streamingclicks.contract.OutputColumns.QUARANTINE_COLUMNS;
 import static io.streamingclicks.contract.OutputColumns.RAW;
 import static io.streamingclicks.contract.OutputColumns.REASON;
+import static io.streamingclicks.contract.OutputColumns.SOURCE_FILE;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
@@ -28,7 +32,7 @@ import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * Reads Kafka rows ({@code value, partition, offset, timestamp}) and writes one row per record: the contract's event
+ * Reads Kafka rows ({@code value, partition, offset, timestamp}), or the file source's rows shaped alike, and writes one row per record: the contract's event
  * fields (aliases coalesced, {@code event_time} a UTC TIMESTAMP), the Kafka coordinates, the raw payload and a
  * {@link QuarantineReason} code, null when the event is valid. Pure: a test runs it on a batch DataFrame.
  */
@@ -37,6 +41,11 @@ public final class ClickParser {
     /** Spark puts the text of a record that is not a JSON object here (PERMISSIVE mode). */
     static final String CORRUPT = "_corrupt_record";
     private static final String PARSED = "_parsed";
+    /**
+     * When the record reached the pipeline: the Kafka timestamp, or for the file source the batch's processing time.
+     * The future-skew check and the quarantine's date/hour partitions use it.
+     */
+    public static final String RECEIVED = "_received";
 
     /** The columns of a valid event, in the order of {@code OutputColumns}' events schema. */
     public static final List<String> EVENT_COLUMNS = List.of(
@@ -63,22 +72,29 @@ public final class ClickParser {
     }
 
     /**
-     * @param kafka rows with Kafka's source columns {@code value, partition, offset, timestamp}
-     * @param maxFutureSkew how far event_time may lie after the Kafka timestamp
+     * @param kafka rows with Kafka's source columns {@code value, partition, offset, timestamp}; rows from files
+     *              also carry {@code source_file} and {@link #RECEIVED} (see {@code FileSource})
+     * @param maxFutureSkew how far event_time may lie after the record's arrival ({@link #RECEIVED})
      */
     public static Dataset<Row> parse(Dataset<Row> kafka, Duration maxFutureSkew) {
-        Dataset<Row> withJson = kafka.select(
+        boolean fromFiles = hasColumn(kafka, SOURCE_FILE);
+        List<Column> in = new ArrayList<>(List.of(
                 col("value").cast("string").as(RAW),
                 col("partition").as(KAFKA_PARTITION),
                 col("offset").as(KAFKA_OFFSET),
-                col("timestamp").as(KAFKA_TIMESTAMP))
+                col("timestamp").as(KAFKA_TIMESTAMP),
+                (hasColumn(kafka, RECEIVED) ? col(RECEIVED) : col("timestamp")).as(RECEIVED)));
+        if (fromFiles) {
+            in.add(col(SOURCE_FILE));
+        }
+        Dataset<Row> withJson = kafka.select(in.toArray(Column[]::new))
                 .withColumn(PARSED, from_json(col(RAW), sourceSchema(),
                         Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)));
 
         Column eventTimeText = canonical(ClickEventContract.EVENT_TIME);
         // A zone-less time means UTC: the session time zone is pinned to UTC (see SparkSessions).
         Column eventTime = eventTimeText.cast(DataTypes.TimestampType);
-        Column skewLimit = col(KAFKA_TIMESTAMP).plus(
+        Column skewLimit = col(RECEIVED).plus(
                 expr("INTERVAL " + maxFutureSkew.toMillis() + " MILLISECONDS"));
 
         Column reason = when(col(RAW).isNull().or(col(PARSED).isNull())
@@ -90,7 +106,7 @@ public final class ClickParser {
                 .when(eventTime.isNull(), lit(QuarantineReason.BAD_EVENT_TIME.code()))
                 .when(eventTime.gt(skewLimit), lit(QuarantineReason.FUTURE_EVENT_TIME.code()));
 
-        return withJson.select(
+        List<Column> out = new ArrayList<>(List.of(
                 canonical(ClickEventContract.EVENT_ID).as(ClickEventContract.EVENT_ID),
                 canonical(ClickEventContract.USER_ID).as(ClickEventContract.USER_ID),
                 canonical(ClickEventContract.PAGE_ID).as(ClickEventContract.PAGE_ID),
@@ -98,19 +114,59 @@ public final class ClickParser {
                 canonical(ClickEventContract.ACTION).as(ClickEventContract.ACTION),
                 canonical(ClickEventContract.DURATION_MS).as(ClickEventContract.DURATION_MS),
                 col(KAFKA_PARTITION), col(KAFKA_OFFSET), col(KAFKA_TIMESTAMP), col(RAW),
-                reason.as(REASON));
+                reason.as(REASON), col(RECEIVED)));
+        if (fromFiles) {
+            out.add(col(SOURCE_FILE));
+        }
+        return withJson.select(out.toArray(Column[]::new));
     }
 
-    /** The valid events: the contract's fields and their Kafka coordinates. */
+    /** The columns of a valid event: {@link #EVENT_COLUMNS}, plus {@code source_file} for events read from files. */
+    public static List<String> eventColumns(Dataset<Row> parsed) {
+        return withSourceFile(EVENT_COLUMNS, parsed);
+    }
+
+    /** The columns of a quarantined record: {@code OutputColumns.QUARANTINE_COLUMNS} (+ {@code source_file}). */
+    public static List<String> quarantineColumns(Dataset<Row> parsed) {
+        return withSourceFile(QUARANTINE_COLUMNS, parsed);
+    }
+
+    /** The valid events: the contract's fields and their Kafka coordinates (or source file). */
     public static Dataset<Row> valid(Dataset<Row> parsed) {
-        return parsed.where(col(REASON).isNull())
-                .select(EVENT_COLUMNS.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
+        return parsed.where(col(REASON).isNull()).select(cols(eventColumns(parsed)));
     }
 
-    /** The quarantined records: raw payload, reason and Kafka coordinates. */
+    /** The quarantined records: raw payload, reason and Kafka coordinates (or source file). */
     public static Dataset<Row> quarantined(Dataset<Row> parsed) {
-        return parsed.where(col(REASON).isNotNull())
-                .select(col(RAW), col(REASON), col(KAFKA_PARTITION), col(KAFKA_OFFSET), col(KAFKA_TIMESTAMP));
+        return parsed.where(col(REASON).isNotNull()).select(cols(quarantineColumns(parsed)));
+    }
+
+    /**
+     * The quarantined records with their {@code date}/{@code hour} partitions of the arrival time: the Kafka
+     * timestamp, or the batch's processing time for records read from files (whose Kafka columns are null).
+     */
+    public static Dataset<Row> quarantinedByArrival(Dataset<Row> parsed) {
+        List<String> columns = new ArrayList<>(quarantineColumns(parsed));
+        columns.add(DATE);
+        columns.add(HOUR);
+        return TimePartitions.by(parsed.where(col(REASON).isNotNull()), RECEIVED).select(cols(columns));
+    }
+
+    private static List<String> withSourceFile(List<String> columns, Dataset<Row> parsed) {
+        if (!hasColumn(parsed, SOURCE_FILE)) {
+            return columns;
+        }
+        List<String> out = new ArrayList<>(columns);
+        out.add(SOURCE_FILE);
+        return List.copyOf(out);
+    }
+
+    private static Column[] cols(List<String> names) {
+        return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+    }
+
+    private static boolean hasColumn(Dataset<Row> rows, String name) {
+        return java.util.Arrays.asList(rows.columns()).contains(name);
     }
 
     /** The first non-null of the JSON keys accepted for a canonical field, in the contract's precedence order. */
