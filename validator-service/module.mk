@@ -30,10 +30,11 @@ status-validator: ## is the validator running
 dashboard: ## print the dashboard's URL
 	@echo "dashboard: $(VALIDATOR_URL)/   (API: $(VALIDATOR_URL)/q/openapi, metrics: $(VALIDATOR_URL)/q/metrics)"
 
-dq: ## print the latest data-quality results of the running validator
-	@if command -v python3 >/dev/null; then \
-	  curl -fsS '$(VALIDATOR_URL)/api/dq?history=1' | python3 -c 'import json,sys; [print("%-5s %-32s %s" % (c["status"], c["check"], c["detail"])) for c in json.load(sys.stdin)["latest"]]'; \
-	else curl -fsS '$(VALIDATOR_URL)/api/dq?history=1'; echo; fi
+# One-shot: a plain main in the same jar (no server, in-memory DuckDB), so it runs next to a running validator.
+VALIDATOR_APP := validator-service/target/quarkus-app
+dq: $(VALIDATOR_JAR) ## run every data-quality check once over DATA_DIR, print a table, exit non-zero if any fails
+	@java -Xmx$(VALIDATOR_HEAP) -cp '$(VALIDATOR_APP)/app/*:$(VALIDATOR_APP)/lib/boot/*:$(VALIDATOR_APP)/lib/main/*' \
+	  io.streamingclicks.validator.dq.OneShotDq
 
 VALIDATOR_BENCH_DIR ?= validator-service/target/bench-data
 bench-validator: $(VALIDATOR_JAR) ## Top-N p50/p99 via REST over 30 days of 5-min PV (8,640 x 1,000) vs the same SQL in DuckDB

@@ -42,6 +42,9 @@ public class DuckDb {
     @ConfigProperty(name = "validator.duckdb.threads", defaultValue = "2")
     int threads;
 
+    /** True for a database held in memory only (the one-shot {@code make dq}: no history, no lock on the file). */
+    boolean inMemory;
+
     private DuckDBConnection db;
     private final Map<Sink, String> emptyFiles = new EnumMap<>(Sink.class);
 
@@ -59,7 +62,7 @@ public class DuckDb {
         p.setProperty("memory_limit", memoryLimit);
         p.setProperty("threads", Integer.toString(threads));
         try {
-            db = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + file, p);
+            db = (DuckDBConnection) new DuckDBDriver().connect("jdbc:duckdb:" + (inMemory ? "" : file), p);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open the validator database " + file
                     + " (is another validator running on the same DATA_DIR?): " + e.getMessage(), e);
@@ -80,6 +83,24 @@ public class DuckDb {
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("cannot prepare the validator database " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A database outside CDI held in memory: it neither reads nor locks {@code validator.duckdb}, so it runs next to a
+     * running validator. Close it with {@link #closeStandalone()}.
+     */
+    public static DuckDb inMemory(ValidatorSettings settings, String memoryLimit, int threads) {
+        DuckDb db = new DuckDb();
+        db.settings = settings;
+        db.memoryLimit = memoryLimit;
+        db.threads = threads;
+        db.inMemory = true;
+        db.open();
+        return db;
+    }
+
+    public void closeStandalone() throws SQLException {
+        close();
     }
 
     /** A new connection to the database, which the caller closes. */
