@@ -78,6 +78,10 @@ public final class ClickJob {
                                 OutputColumns.WINDOW_START), o,
                         window + ";rsd=" + o.uvRsd() + ";columns=" + OutputColumns.UV_COLUMNS));
             }
+            if (o.topn() > 0) {
+                queries.add(Sinks.topn(WindowedCounts.pv(events, o.window(), o.watermark()), o,
+                        window + ";n=" + o.topn() + ";columns=" + OutputColumns.PV_COLUMNS));
+            }
             if (o.console()) {
                 queries.add(Sinks.console("console_uv",
                         WindowedCounts.uv(events, o.window(), o.watermark(), o.uvRsd()), "append", o));

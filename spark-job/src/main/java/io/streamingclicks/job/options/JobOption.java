@@ -35,6 +35,8 @@ public enum JobOption {
             "size past which progress/<query>.jsonl is rolled to <query>.jsonl.1"),
     SOURCE("source", "JOB_SOURCE", "kafka",
             "where events come from: kafka (the topic) or files (JSON lines under DATA_DIR/landing)"),
+    TOPN("topn", "JOB_TOPN", "0",
+            "also write the Top-N pages of each sealed window to parquet/topn (checkpoint chk/topn), 0 = off"),
     MASTER("master", "JOB_MASTER", "",
             "Spark master when not set by spark-submit (default local[2])");
 

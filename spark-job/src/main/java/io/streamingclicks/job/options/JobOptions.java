@@ -33,7 +33,8 @@ public record JobOptions(
         boolean console,
         long progressMaxBytes,
         String master,
-        String source) {
+        String source,
+        int topn) {
 
     public static final List<String> SINK_NAMES = List.of("uv", "pv", "events", "quarantine");
     public static final List<String> SOURCES = List.of("kafka", "files");
@@ -103,7 +104,8 @@ public record JobOptions(
                     bool(JobOption.CONSOLE, v.get(JobOption.CONSOLE)),
                     positiveLong(JobOption.PROGRESS_MAX_BYTES, v.get(JobOption.PROGRESS_MAX_BYTES)),
                     v.get(JobOption.MASTER),
-                    source(v.get(JobOption.SOURCE)));
+                    source(v.get(JobOption.SOURCE)),
+                    (int) Math.min(nonNegativeLong(JobOption.TOPN, v.get(JobOption.TOPN)), 1000));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
