@@ -72,8 +72,10 @@ public final class OneShotDq {
         f.fail = duration(config, "validator.freshness.fail-lag", "PT1H");
         ProducerToKafkaCheck p = new ProducerToKafkaCheck();
         p.settings = settings;
+        TopNAgreementCheck t = new TopNAgreementCheck();
+        t.settings = settings;
         return List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
-                new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, q, f);
+                new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, q, f, t);
     }
 
     private static Duration duration(Config config, String name, String dflt) {

@@ -59,6 +59,48 @@ class OneShotDqTest {
         assertThat(out).contains("checks FAIL");
     }
 
+    /** Writes the Top-3 of the fixture's committed pv as the job's Top-N sink would: {@code topn/<dir>/date=/hour=}. */
+    private static void writeTopN(Path root, String dir, String where) throws Exception {
+        io.streamingclicks.validator.config.ValidatorSettings settings =
+                new io.streamingclicks.validator.config.ValidatorSettings(new SmallRyeConfigBuilder()
+                        .withSources(new PropertiesConfigSource(Map.of("DATA_DIR", root.toString()), "test", 500))
+                        .build());
+        io.streamingclicks.validator.db.DuckDb db = io.streamingclicks.validator.db.DuckDb.inMemory(settings, "256MB", 2);
+        try (io.streamingclicks.validator.db.Workspace ws = io.streamingclicks.validator.db.Workspace.open(db,
+                io.streamingclicks.validator.db.SqlFile.load(),
+                io.streamingclicks.validator.pipeline.SnapshotReader.read(settings), settings.window().toMillis(),
+                settings.uvRsd());
+             java.sql.Statement s = ws.connection().createStatement()) {
+            java.nio.file.Files.createDirectories(root.resolve("parquet/topn"));
+            s.execute("COPY (SELECT * FROM (SELECT window_start, window_end, CAST(row_number() OVER (PARTITION BY"
+                    + " window_start ORDER BY pv DESC, page_id) AS INTEGER) AS rank, page_id, pv,"
+                    + " strftime(window_start, '%Y-%m-%d') AS date, hour(window_start) AS hour FROM pv)"
+                    + " WHERE rank <= 3 AND " + where + ") TO '"
+                    + root.resolve("parquet/topn").resolve(dir) + "' (FORMAT parquet, PARTITION_BY (date, hour))");
+        } finally {
+            db.closeStandalone();
+        }
+    }
+
+    @Test
+    void topNIsCheckedAgainstPvThroughItsCommittedBatchDirectoriesOnly() throws Exception {
+        Path root = fixture("topn", f -> { });
+        writeTopN(root, "batch_id=0", "true");
+        // A killed attempt's temporary directory, holding a wrong ranking: never read.
+        writeTopN(root, "_tmp-batch_id=1-x", "rank = 1");
+        java.nio.file.Files.walk(root.resolve("parquet/topn/_tmp-batch_id=1-x"))
+                .filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        assertThat(run(root)).as(out + err).isZero();
+        assertThat(out.lines().filter(l -> l.startsWith("topn_vs_pv"))).singleElement()
+                .satisfies(l -> assertThat(l).contains("PASS").contains("0 of 4 windows"));
+
+        // The same window ranked by a second committed batch: two rankings for one window fail.
+        writeTopN(root, "batch_id=2", "window_start = (SELECT min(window_start) FROM pv)");
+        assertThat(run(root)).as(out + err).isEqualTo(1);
+        assertThat(out.lines().filter(l -> l.startsWith("topn_vs_pv"))).singleElement()
+                .satisfies(l -> assertThat(l).contains("FAIL").contains("1 of 4 windows"));
+    }
+
     @Test
     void aMissingDataRootIsAnErrorNamingIt() {
         assertThat(run(tmp.resolve("nowhere"))).isEqualTo(2);
