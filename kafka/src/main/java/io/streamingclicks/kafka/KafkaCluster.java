@@ -493,11 +493,19 @@ public final class KafkaCluster implements AutoCloseable {
         }
     }
 
-    /** Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding. */
-    private static String newClusterId() {
+    /**
+     * Kafka's cluster id format: 16 random bytes, URL-safe base64 without padding. Like Kafka's own
+     * {@code Uuid.randomUuid()}, never one that starts with '-': the storage tool would read it as an option
+     * ("argument --cluster-id: expected one argument"), which failed one format in 64.
+     */
+    static String newClusterId() {
         byte[] b = new byte[16];
-        ThreadLocalRandom.current().nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        String id;
+        do {
+            ThreadLocalRandom.current().nextBytes(b);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     private static Path locateLib() {
