@@ -81,8 +81,10 @@ class PipelineIT {
             // Advances the watermark to T+15 min: both windows above are sealed and emitted.
             events.send("clock", "/clock", at(20, 0));
 
+            // uv and pv are separate queries with their own batches: wait for both to have emitted the two windows.
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
-                    Committed.rows(spark, run.output("pv"), "select * from t").size() >= 3);
+                    Committed.rows(spark, run.output("pv"), "select * from t").size() >= 3
+                            && Committed.rows(spark, run.output("uv"), "select * from t").size() >= 2);
             List<Row> pv = Committed.rows(spark, run.output("pv"),
                     "select window_start, window_end, page_id, pv, date, hour from t order by window_start, page_id");
             assertThat(pv).extracting(r -> r.getTimestamp(0).toInstant(), r -> r.getTimestamp(1).toInstant(),
