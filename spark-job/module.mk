@@ -21,9 +21,12 @@ $(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/ma
 
 .PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files
 run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
-	@mkdir -p $(DATA_DIR)
+	@mkdir -p $(DATA_DIR) $(RUN_DIR)
+	@# Run a copy: a rebuild re-shades target/spark-job.jar in place and would crash a running job. The rename
+	@# leaves a running job's open jar untouched.
+	@cp $(SPARK_JOB_JAR) $(RUN_DIR)/.spark-job.jar.tmp && mv -f $(RUN_DIR)/.spark-job.jar.tmp $(RUN_DIR)/spark-job.jar
 	@infra/bin/service.sh start spark - -- \
-	  env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) --master '$(SPARK_MASTER)' $(SPARK_JOB_ARGS)
+	  env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(RUN_DIR)/spark-job.jar --master '$(SPARK_MASTER)' $(SPARK_JOB_ARGS)
 
 # The producer is started through its own target with PRODUCER_SINK=landing (its documented setting).
 run-files: $(SPARK_JOB_JAR) ## the stack without Kafka: producer writing DATA_DIR/landing, the job on --source files (stop: make stop-spark stop-producer)
