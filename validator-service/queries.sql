@@ -79,16 +79,17 @@ FROM read_parquet(getvariable('quarantine_files'), hive_partitioning = false);
 -- arriving in the very batch that seals its window is still counted. An event of w is counted iff its offset is below batch j's start
 -- offset in its partition, otherwise it was dropped as late. Windows not sealed for the stack are left out, and so
 -- are windows the events sink has not caught up with (pending).
-CREATE OR REPLACE TEMP VIEW pv_accounted AS
+-- accounted('pv_batches') / accounted('uv_batches'): the same rule for each aggregate query's checkpoint.
+CREATE OR REPLACE TEMP MACRO accounted(batches) AS TABLE
 WITH sealed AS (SELECT DISTINCT ws_ms FROM events
                 WHERE kafka_partition IS NOT NULL AND ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
 j AS (SELECT s.ws_ms, min(b.batch_id) AS batch_id FROM sealed s
       JOIN (SELECT batch_id, lag(watermark_ms) OVER (ORDER BY batch_id) AS filter_watermark_ms
-            FROM (SELECT DISTINCT batch_id, watermark_ms FROM pv_batches)) b
+            FROM (SELECT DISTINCT batch_id, watermark_ms FROM query_table(batches))) b
         ON b.filter_watermark_ms >= s.ws_ms + getvariable('window_ms')
       GROUP BY s.ws_ms),
 starts AS (SELECT j.ws_ms, b.kafka_partition, coalesce(b.start_offset, 0) AS start_offset
-           FROM j JOIN pv_batches b USING (batch_id)),
+           FROM j JOIN query_table(batches) b USING (batch_id)),
 caught_up AS (SELECT s.ws_ms FROM starts s
               LEFT JOIN (SELECT kafka_partition, max(end_offset) AS e FROM events_batches GROUP BY 1) eb USING (kafka_partition)
               GROUP BY s.ws_ms
@@ -97,24 +98,8 @@ SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_off
        coalesce(e.kafka_offset < s.start_offset, false) AS counted
 FROM events e JOIN caught_up USING (ws_ms)
 LEFT JOIN starts s ON s.ws_ms = e.ws_ms AND s.kafka_partition = e.kafka_partition;
-CREATE OR REPLACE TEMP VIEW uv_accounted AS
-WITH sealed AS (SELECT DISTINCT ws_ms FROM events
-                WHERE kafka_partition IS NOT NULL AND ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
-j AS (SELECT s.ws_ms, min(b.batch_id) AS batch_id FROM sealed s
-      JOIN (SELECT batch_id, lag(watermark_ms) OVER (ORDER BY batch_id) AS filter_watermark_ms
-            FROM (SELECT DISTINCT batch_id, watermark_ms FROM uv_batches)) b
-        ON b.filter_watermark_ms >= s.ws_ms + getvariable('window_ms')
-      GROUP BY s.ws_ms),
-starts AS (SELECT j.ws_ms, b.kafka_partition, coalesce(b.start_offset, 0) AS start_offset
-           FROM j JOIN uv_batches b USING (batch_id)),
-caught_up AS (SELECT s.ws_ms FROM starts s
-              LEFT JOIN (SELECT kafka_partition, max(end_offset) AS e FROM events_batches GROUP BY 1) eb USING (kafka_partition)
-              GROUP BY s.ws_ms
-              HAVING bool_and(eb.e IS NULL OR eb.e >= s.start_offset) OR NOT EXISTS (SELECT 1 FROM events_batches))
-SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset,
-       coalesce(e.kafka_offset < s.start_offset, false) AS counted
-FROM events e JOIN caught_up USING (ws_ms)
-LEFT JOIN starts s ON s.ws_ms = e.ws_ms AND s.kafka_partition = e.kafka_partition;
+CREATE OR REPLACE TEMP VIEW pv_accounted AS SELECT * FROM accounted('pv_batches');
+CREATE OR REPLACE TEMP VIEW uv_accounted AS SELECT * FROM accounted('uv_batches');
 
 -- name: latest_sealed_window
 SELECT max(window_start) AS window_start FROM pv
