@@ -15,6 +15,17 @@ package io.streamingclicks.contract;
  * is {@code on_time} or {@code late} (the configured late fraction and every burst). {@code acked}: acknowledged by
  * {@code acks=all}. {@code in_doubt}: timed out, may or may not be in Kafka. {@code failed}: definitely not written.
  * {@code offset} lines carry the highest acknowledged offset per partition so far.
+ * <p>
+ * A third kind, written only in landing mode (the producer writes JSON-lines files under {@code landing/} instead of
+ * Kafka, named {@code clicks-<run>-<seq>-<late lines>.jsonl}):
+ * <pre>
+ * {"type":"landed","run":"1763851200000","max_seq":41}
+ * </pre>
+ * Every landing file of run {@code run} with a sequence number {@code <= max_seq} has been booked by the count lines
+ * written before this line (in this file or an earlier one); readers take the maximum per run. A landing-mode run's
+ * file starts with its own {@code landed} line ({@code max_seq} -1) and each of its flushes ends with one, so lines after
+ * a file's last own {@code landed} line are a flush torn by a crash: the next start cuts them off and books those
+ * landing files again from the files themselves. Readers that only sum counts ignore this kind.
  * Producer events always carry an {@code event_id}; events without one come from elsewhere (external).
  */
 public final class LedgerFormat {
@@ -38,6 +49,10 @@ public final class LedgerFormat {
     public static final String AT = "at";
     public static final String PARTITION = "partition";
     public static final String MAX_ACKED_OFFSET = "max_acked_offset";
+
+    public static final String TYPE_LANDED = "landed";
+    public static final String RUN = "run";
+    public static final String MAX_SEQ = "max_seq";
 
     private LedgerFormat() {
     }
