@@ -44,9 +44,17 @@ public class Ledger {
         Set<String> previousRuns = LedgerReader.runIds(dir);
         LedgerReader.Summary before = LedgerReader.readAll(dir);
         runStartMs = System.currentTimeMillis();
-        writer = new LedgerWriter(dir, runStartMs);
-        // Landing files are booked at their rename; there is no topic to reconcile with (see README, landing mode).
-        if (!previousRuns.isEmpty() && !settings.landing()) {
+        writer = new LedgerWriter(dir, runStartMs, settings.landing());
+        if (settings.landing()) {
+            // Landing files are booked at their rename; a killed run's last ones are found in the landing directory.
+            Path landing = Path.of(DataRoot.of(settings.dataDir()).landing()).toAbsolutePath();
+            try {
+                LandingRecovery.recover(dir, landing, runId(), writer);
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot reconcile the ledger in " + dir + " with the landing files in "
+                        + landing + ": " + e.getMessage(), e);
+            }
+        } else if (!previousRuns.isEmpty()) {
             try {
                 LedgerRecovery.recover(settings.bootstrapServers(), settings.topic(), before.maxAckedOffsets(),
                         previousRuns, writer);
@@ -72,7 +80,20 @@ public class Ledger {
         writer.answered(eventTime, pageId, late, outcome, partition, offset);
     }
 
-    /** This run's id: its ledger file's start time, put on every record it sends. */
+    /**
+     * Landing mode: books landing file {@code seq} of this run whole: {@code bookings} (one {@link #answered} per line)
+     * and the file's sequence number go out in the same flush.
+     */
+    public void landed(long seq, Runnable bookings) {
+        writer.landed(runId(), seq, bookings);
+    }
+
+    /** The highest sequence number of {@code run}'s landing files that the ledger on disk has booked, or -1. */
+    public long bookedThrough(String run) {
+        return Math.max(previous.landedSeq().getOrDefault(run, -1L), writer.writtenLanded(run));
+    }
+
+    /** This run's id: its ledger file's start time, put on every record it sends (and in its landing file names). */
     public String runId() {
         return Long.toString(runStartMs);
     }

@@ -18,15 +18,18 @@ import java.util.stream.Stream;
 /**
  * Reads every run's ledger file under {@code ledger/} and sums the delta lines ({@link LedgerFormat}): counts per
  * (second, page, lateness) in an event-time range, the highest acknowledged offset per partition, and the last
- * on-time event second (where a restarted producer's clock resumes). A torn last line (a crash mid-write) is skipped.
+ * on-time event second (where a restarted producer's clock resumes), and in landing mode the landing files booked per
+ * run. A torn last line (a crash mid-write) is skipped.
  */
 public final class LedgerReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The summed ledger. */
+    /**
+     * The summed ledger; {@code landedSeq}: per run, the highest landing-file sequence number booked (landing mode).
+     */
     public record Summary(Map<LedgerKey, LedgerCounts> counts, Map<Integer, Long> maxAckedOffsets,
-                          Instant lastOnTimeSecond, Instant lastSecond) {
+                          Instant lastOnTimeSecond, Instant lastSecond, Map<String, Long> landedSeq) {
     }
 
     private LedgerReader() {
@@ -36,6 +39,7 @@ public final class LedgerReader {
     public static Summary read(Path dir, Instant from, Instant to, String page) {
         Map<LedgerKey, LedgerCounts> counts = new TreeMap<>();
         Map<Integer, Long> offsets = new TreeMap<>();
+        Map<String, Long> landed = new TreeMap<>();
         long lastOnTime = Long.MIN_VALUE;
         long last = Long.MIN_VALUE;
         for (Path f : files(dir)) {
@@ -55,6 +59,9 @@ public final class LedgerReader {
                     if (LedgerFormat.TYPE_OFFSET.equals(type)) {
                         offsets.merge(n.path(LedgerFormat.PARTITION).asInt(), n.path(LedgerFormat.MAX_ACKED_OFFSET)
                                 .asLong(), Math::max);
+                    } else if (LedgerFormat.TYPE_LANDED.equals(type)) {
+                        landed.merge(n.path(LedgerFormat.RUN).asText(), n.path(LedgerFormat.MAX_SEQ).asLong(),
+                                Math::max);
                     } else if (LedgerFormat.TYPE_COUNT.equals(type)) {
                         long second = Instant.parse(n.path(LedgerFormat.SECOND).asText()).getEpochSecond();
                         boolean late = LedgerFormat.LATE.equals(n.path(LedgerFormat.LATENESS).asText());
@@ -79,7 +86,7 @@ public final class LedgerReader {
         }
         return new Summary(counts, offsets,
                 lastOnTime == Long.MIN_VALUE ? null : Instant.ofEpochSecond(lastOnTime),
-                last == Long.MIN_VALUE ? null : Instant.ofEpochSecond(last));
+                last == Long.MIN_VALUE ? null : Instant.ofEpochSecond(last), landed);
     }
 
     public static Summary readAll(Path dir) {

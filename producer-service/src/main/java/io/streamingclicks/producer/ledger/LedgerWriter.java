@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * Appends this run's ledger ({@link LedgerFormat}): send outcomes are added in memory as they are answered and
  * {@link #flush()} writes them as delta lines, with the highest acknowledged offset per partition. A line is only ever
  * written for sends already answered, so a crash loses at most the last unflushed interval, never invents a count.
+ * In landing mode it also writes, per run, the highest landing-file sequence number booked ({@code landed} lines):
+ * one at open and one closing every flush, so that a flush torn by a crash is recognisable ({@link LandingRecovery}).
  */
 public final class LedgerWriter implements AutoCloseable {
 
@@ -30,15 +32,30 @@ public final class LedgerWriter implements AutoCloseable {
     private Map<LedgerKey, LedgerCounts> pending = new HashMap<>();
     private final Map<Integer, Long> maxOffsets = new HashMap<>();
     private final Map<Integer, Long> writtenOffsets = new HashMap<>();
+    private final String run;
+    private final boolean landing;
+    /** Landing mode: per run, the highest file sequence number whose lines are all counted (pending, written). */
+    private Map<String, Long> landed = new HashMap<>();
+    private final Map<String, Long> writtenLanded = new HashMap<>();
     /** One flush at a time (scheduled, on read, at close); separate from the lock the send callbacks take. */
     private final Object flushLock = new Object();
 
     public LedgerWriter(Path dir, long runStartMs) {
+        this(dir, runStartMs, false);
+    }
+
+    /** @param landing landing mode: the file starts with this run's {@code landed} line and each flush ends with one */
+    public LedgerWriter(Path dir, long runStartMs, boolean landing) {
         this.file = dir.resolve(LedgerFormat.FILE_PREFIX + runStartMs + LedgerFormat.FILE_SUFFIX);
+        this.run = Long.toString(runStartMs);
+        this.landing = landing;
         try {
             Files.createDirectories(dir);
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
+            if (landing) {
+                write(landedLine(run, -1) + "\n");
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the ledger " + file + " for appending (DATA_DIR)", e);
         }
@@ -62,6 +79,21 @@ public final class LedgerWriter implements AutoCloseable {
         }
     }
 
+    /**
+     * Landing mode: runs {@code bookings} (the {@link #answered} calls for every line of landing file {@code seq} of
+     * run {@code run}) and marks the file as booked, in one step: a flush writes all of a file's counts and its
+     * {@code landed} line, or none of them.
+     */
+    public synchronized void landed(String run, long seq, Runnable bookings) {
+        bookings.run();
+        landed.merge(run, seq, Math::max);
+    }
+
+    /** The highest sequence number of {@code run}'s landing files booked by a completed flush, or -1. */
+    public synchronized long writtenLanded(String run) {
+        return writtenLanded.getOrDefault(run, -1L);
+    }
+
     /** Writes every count answered since the last flush, then any partition whose highest acked offset grew. */
     public void flush() {
         synchronized (flushLock) {
@@ -72,16 +104,19 @@ public final class LedgerWriter implements AutoCloseable {
     private void flushOnce() {
         Map<LedgerKey, LedgerCounts> batch;
         Map<Integer, Long> offsets = new TreeMap<>();
+        Map<String, Long> runs;
         synchronized (this) {
             batch = pending;
             pending = new HashMap<>();
+            runs = landed;
+            landed = new HashMap<>();
             maxOffsets.forEach((p, o) -> {
                 if (!o.equals(writtenOffsets.get(p))) {
                     offsets.put(p, o);
                 }
             });
         }
-        if (batch.isEmpty() && offsets.isEmpty()) {
+        if (batch.isEmpty() && offsets.isEmpty() && runs.isEmpty()) {
             return;
         }
         StringBuilder out = new StringBuilder();
@@ -106,23 +141,48 @@ public final class LedgerWriter implements AutoCloseable {
                 line.put(LedgerFormat.MAX_ACKED_OFFSET, e.getValue());
                 out.append(JSON.writeValueAsString(line)).append('\n');
             }
-            {
-                var buf = java.nio.ByteBuffer.wrap(out.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    channel.write(buf);
-                }
+            long own;
+            synchronized (this) {
+                own = Math.max(runs.getOrDefault(run, -1L), writtenLanded.getOrDefault(run, -1L));
             }
+            if (landing) {
+                // Other runs' files (booked by start-up recovery) first; this run's line last: it closes the flush.
+                for (Map.Entry<String, Long> e : new TreeMap<>(runs).entrySet()) {
+                    if (!e.getKey().equals(run)) {
+                        out.append(landedLine(e.getKey(), e.getValue())).append('\n');
+                    }
+                }
+                out.append(landedLine(run, own)).append('\n');
+            }
+            write(out.toString());
             synchronized (this) {
                 writtenOffsets.putAll(offsets);
+                runs.forEach((r, q) -> writtenLanded.merge(r, q, Math::max));
             }
         } catch (IOException e) {
             // Keep the counts for the next flush rather than lose them: the ledger must never under-report a send.
             synchronized (this) {
                 batch.forEach((k, v) -> pending.computeIfAbsent(k, x -> new LedgerCounts())
                         .add(v.acked(), v.inDoubt(), v.failed()));
+                runs.forEach((r, q) -> landed.merge(r, q, Math::max));
             }
             throw new UncheckedIOException("cannot append to the ledger " + file, e);
         }
+    }
+
+    private void write(String text) throws IOException {
+        var buf = java.nio.ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8));
+        while (buf.hasRemaining()) {
+            channel.write(buf);
+        }
+    }
+
+    static String landedLine(String run, long maxSeq) throws IOException {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_LANDED);
+        line.put(LedgerFormat.RUN, run);
+        line.put(LedgerFormat.MAX_SEQ, maxSeq);
+        return JSON.writeValueAsString(line);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.streamingclicks.producer.send;
 
 import io.streamingclicks.contract.ClickEvent;
 import io.streamingclicks.producer.config.ProducerSettings;
+import io.streamingclicks.producer.landing.LandingFiles;
 import io.streamingclicks.producer.ledger.Ledger;
 import io.streamingclicks.producer.stats.Stats;
 import jakarta.annotation.PostConstruct;
@@ -72,7 +73,7 @@ public class Sender {
                 new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.LATE.getBytes(StandardCharsets.UTF_8)));
         if (settings.landing()) {
             landing = new LandingFiles(Path.of(DataRoot.of(settings.dataDir()).landing()).toAbsolutePath(),
-                    Duration.ofSeconds(1));
+                    ledger.runId(), Duration.ofSeconds(1), ledger::landed);
             LOG.infof("writing JSON-lines files to %s, one per second (temp name, then rename)", landing.dir());
             return;
         }
@@ -117,7 +118,7 @@ public class Sender {
         }
         if (landing != null) {
             // Acked once the file holding it is renamed into place: from then on the job's file source sees it.
-            landing.add(json, written -> book(event, late, written ? Outcome.ACKED : Outcome.FAILED, null, listener));
+            landing.add(json, late, written -> book(event, late, written ? Outcome.ACKED : Outcome.FAILED, null, listener));
             return;
         }
         ProducerRecord<String, String> record = new ProducerRecord<>(topic, null, event.userId(), json,

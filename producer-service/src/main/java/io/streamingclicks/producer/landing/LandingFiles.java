@@ -1,4 +1,4 @@
-package io.streamingclicks.producer.send;
+package io.streamingclicks.producer.landing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -19,19 +19,28 @@ import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
 /**
- * Buffers JSON lines and writes them, once per roll interval, to {@code <dir>/.clicks-<ms>-<seq>.jsonl.tmp}, forced to
- * disk, then renamed atomically to {@code clicks-<ms>-<seq>.jsonl}. Spark's file source skips names starting with
- * {@code .}, so it never reads a file before its rename. Each line's callback gets true once its file is in place,
- * false if the file could not be written (the temp file is then removed: none of its lines is visible).
+ * Buffers JSON lines and writes them, once per roll interval, to a hidden temp file ({@link LandingName}), forced to
+ * disk, then renamed atomically to {@code clicks-<run>-<seq>-<late>.jsonl}, on-time lines first, late ones last. Spark's
+ * file source skips names starting with {@code .}, so it never reads a file before its rename. Each line's callback
+ * gets true once its file is in place, false if the file could not be written (the temp file is then removed: none of
+ * its lines is visible); all of a file's callbacks run inside one {@link Settle} call, so the ledger books a file whole.
  */
 public final class LandingFiles implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(LandingFiles.class);
 
-    private record Pending(String json, Consumer<Boolean> done) {
+    /** Books one roll: runs {@code callbacks} (every line's outcome) and marks {@code seq} as booked, in one step. */
+    @FunctionalInterface
+    public interface Settle {
+        void settle(long seq, Runnable callbacks);
+    }
+
+    private record Pending(String json, boolean late, Consumer<Boolean> done) {
     }
 
     private final Path dir;
+    private final String run;
+    private final Settle settle;
     private final ScheduledExecutorService roller = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "landing-roll");
         t.setDaemon(true);
@@ -41,8 +50,10 @@ public final class LandingFiles implements AutoCloseable {
     private long seq;
     private boolean closed;
 
-    public LandingFiles(Path dir, Duration roll) {
+    public LandingFiles(Path dir, String run, Duration roll, Settle settle) {
         this.dir = dir;
+        this.run = run;
+        this.settle = settle;
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -56,10 +67,10 @@ public final class LandingFiles implements AutoCloseable {
     }
 
     /** Queues one line; {@code done} is told on the roll thread whether its file was renamed into place. */
-    public void add(String json, Consumer<Boolean> done) {
+    public void add(String json, boolean late, Consumer<Boolean> done) {
         synchronized (this) {
             if (!closed) {
-                buffer.add(new Pending(json, done));
+                buffer.add(new Pending(json, late, done));
                 return;
             }
         }
@@ -73,12 +84,23 @@ public final class LandingFiles implements AutoCloseable {
         if (batch.isEmpty()) {
             return;
         }
-        String name = "clicks-" + System.currentTimeMillis() + "-" + (seq++) + ".jsonl";
-        Path tmp = dir.resolve("." + name + ".tmp");
+        StringBuilder b = new StringBuilder();
+        int late = 0;
+        for (Pending p : batch) {
+            if (!p.late()) {
+                b.append(p.json()).append('\n');
+            }
+        }
+        for (Pending p : batch) {
+            if (p.late()) {
+                b.append(p.json()).append('\n');
+                late++;
+            }
+        }
+        LandingName name = new LandingName(run, seq++, late);
+        Path tmp = dir.resolve(name.tempName());
         boolean written = false;
         try {
-            StringBuilder b = new StringBuilder();
-            batch.forEach(p -> b.append(p.json()).append('\n'));
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 ByteBuffer bytes = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) {
@@ -86,20 +108,19 @@ public final class LandingFiles implements AutoCloseable {
                 }
                 ch.force(true);
             }
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+            Files.move(tmp, dir.resolve(name.fileName()), StandardCopyOption.ATOMIC_MOVE);
             written = true;
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("cannot write landing file %s (%d events booked as failed): %s", dir.resolve(name),
+            LOG.errorf("cannot write landing file %s (%d events booked as failed): %s", dir.resolve(name.fileName()),
                     batch.size(), e);
             try {
                 Files.deleteIfExists(tmp);
             } catch (IOException ignored) {
-                // a leftover hidden temp file is never read
+                // a leftover hidden temp file is never read, and the next start deletes it
             }
         }
-        for (Pending p : batch) {
-            p.done().accept(written);
-        }
+        boolean outcome = written;
+        settle.settle(name.seq(), () -> batch.forEach(p -> p.done().accept(outcome)));
     }
 
     /** Writes the last buffered lines, then refuses more. */
