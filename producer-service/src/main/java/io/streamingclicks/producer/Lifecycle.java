@@ -5,6 +5,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.streamingclicks.producer.clock.EventClock;
 import io.streamingclicks.producer.config.ProducerSettings;
 import io.streamingclicks.producer.generate.Generator;
+import io.streamingclicks.producer.landing.LandingRetention;
 import io.streamingclicks.producer.ledger.Ledger;
 import io.streamingclicks.producer.send.Sender;
 import io.streamingclicks.producer.stats.Stats;
@@ -13,7 +14,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 /**
- * Starts the service in order (ledger read, clock, producer, meters, generator) and stops it in the reverse order that
+ * Starts the service in order (ledger read and recovery, clock, producer, meters, landing retention, generator) and stops it in the reverse order that
  * keeps the accounting whole: generator, then the producer (waiting for every answer), then the last ledger flush.
  */
 @ApplicationScoped
@@ -31,17 +32,21 @@ public class Lifecycle {
     Stats stats;
     @Inject
     Generator generator;
+    @Inject
+    LandingRetention retention;
 
     void onStart(@Observes StartupEvent e) {
         stats.bind(() -> generator.settings().rate(),
                 () -> (System.currentTimeMillis() - clock.nowMs()) / 1000.0);
         sender.topic();
+        retention.start();
         if (settings.autostart()) {
             generator.start();
         }
     }
 
     void onStop(@Observes ShutdownEvent e) {
+        retention.stop();
         generator.stop();
         sender.close();
         ledger.close();

@@ -114,6 +114,19 @@ public class ProducerSettings {
         return "landing".equals(sink());
     }
 
+    /**
+     * Landing mode: how old a landing file must be before it may be deleted (only once it is booked in the ledger and
+     * every file-source query of the job has read it in a committed batch); empty (unset, blank or {@code off}, the
+     * default): never delete.
+     */
+    public java.util.Optional<Duration> landingRetention() {
+        return config.getOptionalValue(LANDING_RETENTION, String.class).map(String::strip)
+                .filter(v -> !v.isEmpty() && !v.equalsIgnoreCase("off"))
+                .map(v -> Durations.parsePositive(LANDING_RETENTION, v));
+    }
+
+    public static final String LANDING_RETENTION = "PRODUCER_LANDING_RETENTION";
+
     public boolean autostart() {
         return config.getOptionalValue("PRODUCER_AUTOSTART", Boolean.class).orElse(true);
     }
