@@ -6,6 +6,8 @@
 -- n (Top-N size, 10), window_ms (window length in ms, 300000), rsd (UV_RSD, 0.01), from_ts / to_ts (range of /api/uv).
 -- The service runs the named blocks below ("-- name: x"), binding every value through SET VARIABLE with a JDBC
 -- parameter; only the block "cli_setup" is replaced in the service by Java readers of the same files.
+-- Output of the job's file source (--source files: events and quarantine rows with source_file set and null Kafka
+-- columns) is accounted by (landing file, line) instead of (partition, offset): see landing_lines and accounted_files.
 
 -- name: session
 SET TimeZone = 'UTC';
@@ -17,7 +19,7 @@ CREATE OR REPLACE TEMP MACRO committed_files(sink_dir) AS TABLE
 WITH f AS (
   SELECT CAST(regexp_extract(filename, '(\d+)(\.compact)?$', 1) AS BIGINT) AS batch,
          filename LIKE '%.compact' AS compact, content
-  FROM read_text(sink_dir || '/_spark_metadata/*')
+  FROM read_text(sink_dir || '/_spark_metadata/[0-9]*')
   WHERE regexp_matches(filename, '/\d+(\.compact)?$')),
 latest AS (SELECT coalesce(max(batch) FILTER (WHERE compact), -1) AS c FROM f),
 live AS (SELECT f.* FROM f, latest WHERE f.batch > latest.c OR (f.batch = latest.c AND f.compact)),
@@ -34,14 +36,36 @@ WHERE action = 'add';
 CREATE OR REPLACE TEMP MACRO checkpoint_batches(chk) AS TABLE
 WITH f AS (
   SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id, string_split(content, chr(10)) AS l
-  FROM read_text(chk || '/offsets/*') WHERE regexp_matches(filename, '/offsets/\d+$')),
+  FROM read_text(chk || '/offsets/[0-9]*') WHERE regexp_matches(filename, '/offsets/\d+$')),
 c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
-      FROM read_text(chk || '/commits/*') WHERE regexp_matches(filename, '/commits/\d+$')),
+      FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$')),
 e AS (SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms,
-             unnest(map_entries(CAST(json_extract(l[3], '$.*')[1] AS MAP(VARCHAR, BIGINT)))) AS kv FROM f)
+             unnest(map_entries(CAST(json_extract(l[3], '$.*')[1] AS MAP(VARCHAR, BIGINT)))) AS kv
+      FROM f WHERE json_extract(l[3], '$.logOffset') IS NULL)
 SELECT batch_id, watermark_ms, CAST(kv.key AS INTEGER) AS kafka_partition,
        lag(kv.value) OVER (PARTITION BY kv.key ORDER BY batch_id) AS start_offset, kv.value AS end_offset
 FROM e WHERE batch_id IN (SELECT batch_id FROM c);
+-- The same for a file-source checkpoint: offsets/N line 3 is {"logOffset":k}, the last batch of the source's own
+-- log (sources/0) that batch N read; it read the log batches after the previous batch's logOffset up to k.
+CREATE OR REPLACE TEMP MACRO checkpoint_file_batches(chk) AS TABLE
+WITH f AS (
+  SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id, string_split(content, chr(10)) AS l
+  FROM read_text(chk || '/offsets/[0-9]*') WHERE regexp_matches(filename, '/offsets/\d+$')),
+c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
+      FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$')),
+e AS (SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms,
+             CAST(json_extract(l[3], '$.logOffset') AS BIGINT) AS log_offset FROM f)
+SELECT batch_id, watermark_ms, lag(log_offset) OVER (ORDER BY batch_id) AS start_log_offset, log_offset AS end_log_offset
+FROM e WHERE log_offset IS NOT NULL AND batch_id IN (SELECT batch_id FROM c);
+-- The file source's log (chk/<query>/sources/0): a v1 header, then one JSON line per file read, with its path and
+-- the log batch that listed it; N.compact holds every entry up to N (earlier deltas may be deleted). A Kafka
+-- source's sources/0/0 holds its initial offsets and no path. Files are named as the job names them in source_file.
+CREATE OR REPLACE TEMP MACRO checkpoint_source_files(chk) AS TABLE
+WITH lines AS (SELECT unnest(string_split(content, chr(10))) AS line FROM read_text(chk || '/sources/0/[0-9]*')
+               WHERE regexp_matches(filename, '/sources/0/\d+(\.compact)?$'))
+SELECT regexp_extract(json_extract_string(line, '$.path'), '[^/]+$') AS source_file,
+       min(CAST(json_extract(line, '$.batchId') AS BIGINT)) AS source_batch
+FROM lines WHERE starts_with(line, '{') AND json_extract_string(line, '$.path') IS NOT NULL GROUP BY 1;
 SET VARIABLE window_ms = coalesce(getvariable('window_ms'), 300000);
 SET VARIABLE uv_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/uv'));
 SET VARIABLE pv_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/pv'));
@@ -51,8 +75,23 @@ CREATE OR REPLACE TEMP TABLE uv_batches AS SELECT * FROM checkpoint_batches(getv
 CREATE OR REPLACE TEMP TABLE pv_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/pv');
 CREATE OR REPLACE TEMP TABLE events_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/events');
 CREATE OR REPLACE TEMP TABLE quarantine_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/quarantine');
+CREATE OR REPLACE TEMP TABLE file_batches AS
+SELECT 'uv' AS query, * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/uv')
+UNION ALL SELECT 'pv', * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/pv')
+UNION ALL SELECT 'events', * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/events')
+UNION ALL SELECT 'quarantine', * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/quarantine');
+CREATE OR REPLACE TEMP TABLE source_files AS
+SELECT 'uv' AS query, * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/uv')
+UNION ALL SELECT 'pv', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/pv')
+UNION ALL SELECT 'events', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/events')
+UNION ALL SELECT 'quarantine', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/quarantine');
+-- Every file in the landing directory that the file source can read (it skips names starting with . or _).
+SET VARIABLE landing_files = (SELECT list(file ORDER BY file) FROM glob(getvariable('data_dir') || '/landing/*')
+                              WHERE NOT regexp_matches(file, '/[._][^/]*$'));
 -- Sealed for the stack: the smaller of the uv and pv queries' watermarks (never the wall clock).
-SET VARIABLE sealed_ms = (SELECT least((SELECT max(watermark_ms) FROM uv_batches), (SELECT max(watermark_ms) FROM pv_batches)));
+SET VARIABLE sealed_ms = (SELECT least(
+  (SELECT max(watermark_ms) FROM (SELECT watermark_ms FROM uv_batches UNION ALL SELECT watermark_ms FROM file_batches WHERE query = 'uv')),
+  (SELECT max(watermark_ms) FROM (SELECT watermark_ms FROM pv_batches UNION ALL SELECT watermark_ms FROM file_batches WHERE query = 'pv'))));
 
 -- name: views
 -- The sinks as the job wrote them (columns: io.streamingclicks.contract.OutputColumns), timestamps as UTC.
@@ -67,12 +106,66 @@ CREATE OR REPLACE TEMP VIEW events AS
 SELECT CAST(event_id AS VARCHAR) AS event_id, CAST(user_id AS VARCHAR) AS user_id, CAST(page_id AS VARCHAR) AS page_id,
        CAST(event_time AS TIMESTAMP) AS event_time, CAST(kafka_partition AS INTEGER) AS kafka_partition,
        CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp,
+       CAST(source_file AS VARCHAR) AS source_file,
        epoch_ms(CAST(event_time AS TIMESTAMP)) // getvariable('window_ms') * getvariable('window_ms') AS ws_ms
-FROM read_parquet(getvariable('events_files'), hive_partitioning = false);
+FROM (SELECT * FROM read_parquet(getvariable('events_files'), hive_partitioning = false)
+      UNION ALL BY NAME SELECT NULL::VARCHAR AS source_file WHERE false);
 CREATE OR REPLACE TEMP VIEW quarantine AS
 SELECT CAST(raw AS VARCHAR) AS raw, CAST(reason AS VARCHAR) AS reason, CAST(kafka_partition AS INTEGER) AS kafka_partition,
-       CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp
-FROM read_parquet(getvariable('quarantine_files'), hive_partitioning = false);
+       CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp,
+       CAST(source_file AS VARCHAR) AS source_file
+FROM (SELECT * FROM read_parquet(getvariable('quarantine_files'), hive_partitioning = false)
+      UNION ALL BY NAME SELECT NULL::VARCHAR AS source_file WHERE false);
+-- The landing files' lines as the file source reads them: split at \n (a \r before it dropped), no line after a
+-- final \n. Lazy: only a statement that needs lines reads files, and the service narrows the files read with
+-- line_files (e.g. to the few files holding late events).
+CREATE OR REPLACE TEMP VIEW landing_lines AS
+WITH f AS (SELECT regexp_extract(filename, '[^/]+$') AS source_file, string_split(content, chr(10)) AS l
+           FROM read_text(coalesce(getvariable('line_files'), getvariable('landing_files'), []::VARCHAR[])))
+SELECT source_file, line, rtrim(text, chr(13)) AS text
+FROM (SELECT source_file, len(l) AS n, unnest(l) AS text, generate_subscripts(l, 1) AS line FROM f)
+WHERE NOT (line = n AND text = '');
+-- The job carries the file name but no line number: a line is tied to its row by what the row holds of it, the raw
+-- text for quarantine and the event_id for events (k = 'q:<text>', 'e:<event_id>', or 'x' for an event without
+-- an id, external, matched by count only). A line whose text some quarantine row of its file holds is quarantine.
+CREATE OR REPLACE TEMP VIEW line_keys AS
+SELECT l.source_file, l.line,
+       CASE WHEN EXISTS (SELECT 1 FROM quarantine q WHERE q.source_file = l.source_file AND q.raw = l.text) THEN 'q:' || l.text
+            WHEN try(json_extract_string(l.text, '$.event_id')) IS NOT NULL THEN 'e:' || json_extract_string(l.text, '$.event_id')
+            ELSE 'x' END AS k
+FROM landing_lines l;
+CREATE OR REPLACE TEMP VIEW row_keys AS
+SELECT source_file, CASE WHEN event_id IS NULL THEN 'x' ELSE 'e:' || event_id END AS k FROM events WHERE source_file IS NOT NULL
+UNION ALL SELECT source_file, 'q:' || raw FROM quarantine WHERE source_file IS NOT NULL;
+-- Files a query has read in a committed batch (its source log batch <= the last committed batch's logOffset).
+CREATE OR REPLACE TEMP VIEW committed_source_files AS
+SELECT s.query, s.source_file, s.source_batch FROM source_files s
+JOIN (SELECT query, max(end_log_offset) AS e FROM file_batches GROUP BY 1) b USING (query)
+WHERE s.source_batch <= b.e;
+-- Link 2 on the file source checks the files both the events and the quarantine queries have committed (the
+-- events query alone when there is no quarantine query); the others are pending.
+CREATE OR REPLACE TEMP VIEW landing_checked AS
+SELECT source_file FROM committed_source_files WHERE query = 'events'
+  AND (source_file IN (SELECT source_file FROM committed_source_files WHERE query = 'quarantine')
+       OR NOT EXISTS (SELECT 1 FROM file_batches WHERE query = 'quarantine'));
+-- Every problem of link 2 on the file source, one row each: a line no row holds (missing), rows beyond a line's
+-- count (repeated, named by the first line they match), rows of a checked file that match no line of it
+-- (not_in_file), a checked file gone from the landing directory (file_gone).
+CREATE OR REPLACE TEMP VIEW landing_line_problems AS
+WITH on_disk AS (SELECT regexp_extract(unnest(coalesce(getvariable('landing_files'), []::VARCHAR[])), '[^/]+$') AS source_file),
+checked AS (SELECT source_file FROM landing_checked WHERE source_file IN (SELECT source_file FROM on_disk)),
+lk AS (SELECT source_file, line, k, row_number() OVER (PARTITION BY source_file, k ORDER BY line) AS occ,
+              count(*) OVER (PARTITION BY source_file, k) AS n_lines
+       FROM line_keys WHERE source_file IN (SELECT source_file FROM checked)),
+rk AS (SELECT source_file, k, count(*) AS n_rows FROM row_keys WHERE source_file IN (SELECT source_file FROM checked) GROUP BY ALL),
+kl AS (SELECT source_file, k, min(line) AS line, any_value(n_lines) AS n_lines FROM lk GROUP BY ALL)
+SELECT lk.source_file, lk.line, 'missing' AS problem, 1 AS n
+FROM lk LEFT JOIN rk USING (source_file, k) WHERE lk.occ > coalesce(rk.n_rows, 0)
+UNION ALL
+SELECT rk.source_file, kl.line, CASE WHEN kl.line IS NULL THEN 'not_in_file' ELSE 'repeated' END, rk.n_rows - coalesce(kl.n_lines, 0)
+FROM rk LEFT JOIN kl USING (source_file, k) WHERE rk.n_rows > coalesce(kl.n_lines, 0)
+UNION ALL
+SELECT source_file, NULL, 'file_gone', 1 FROM landing_checked WHERE source_file NOT IN (SELECT source_file FROM on_disk);
 -- DESIGN.md link 3 for each query: window w is counted by the first batch j whose late-row filter watermark is
 -- >= end(w). In Spark 3.5 batch j filters late rows with the watermark of batch j-1 (offsets/(j-1)'s
 -- batchWatermarkMs; MicroBatchExecution passes the previous batch's metadata, see spark-job/README.md), so an event
@@ -94,12 +187,35 @@ caught_up AS (SELECT s.ws_ms FROM starts s
               LEFT JOIN (SELECT kafka_partition, max(end_offset) AS e FROM events_batches GROUP BY 1) eb USING (kafka_partition)
               GROUP BY s.ws_ms
               HAVING bool_and(eb.e IS NULL OR eb.e >= s.start_offset) OR NOT EXISTS (SELECT 1 FROM events_batches))
-SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset,
+SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset, e.source_file,
        coalesce(e.kafka_offset < s.start_offset, false) AS counted
 FROM events e JOIN caught_up USING (ws_ms)
-LEFT JOIN starts s ON s.ws_ms = e.ws_ms AND s.kafka_partition = e.kafka_partition;
-CREATE OR REPLACE TEMP VIEW pv_accounted AS SELECT * FROM accounted('pv_batches');
-CREATE OR REPLACE TEMP VIEW uv_accounted AS SELECT * FROM accounted('uv_batches');
+LEFT JOIN starts s ON s.ws_ms = e.ws_ms AND s.kafka_partition = e.kafka_partition
+WHERE e.kafka_partition IS NOT NULL;
+-- The same rule on the file source's output, by file instead of offset: batch j read the log batches after the
+-- previous batch's logOffset, so an event of w is counted iff its file's log batch in this query's source log
+-- (chk/<query>/sources/0) is <= batch j's start logOffset; otherwise it was dropped as late. A window waits
+-- (pending) until the events query has committed every file the aggregate query read before batch j.
+CREATE OR REPLACE TEMP MACRO accounted_files(q) AS TABLE
+WITH fb AS (SELECT batch_id, watermark_ms, start_log_offset FROM file_batches WHERE query = q),
+sealed AS (SELECT DISTINCT ws_ms FROM events
+           WHERE source_file IS NOT NULL AND ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
+j AS (SELECT s.ws_ms, min(b.batch_id) AS batch_id FROM sealed s
+      JOIN (SELECT batch_id, lag(watermark_ms) OVER (ORDER BY batch_id) AS filter_watermark_ms FROM fb) b
+        ON b.filter_watermark_ms >= s.ws_ms + getvariable('window_ms')
+      GROUP BY s.ws_ms),
+starts AS (SELECT j.ws_ms, coalesce(fb.start_log_offset, -1) AS start_log_offset FROM j JOIN fb USING (batch_id)),
+read_by AS (SELECT source_file, source_batch FROM source_files WHERE query = q),
+caught_up AS (SELECT s.ws_ms, s.start_log_offset FROM starts s
+              WHERE NOT EXISTS (SELECT 1 FROM file_batches WHERE query = 'events')
+                 OR NOT EXISTS (SELECT 1 FROM read_by r WHERE r.source_batch <= s.start_log_offset
+                                AND r.source_file NOT IN (SELECT source_file FROM committed_source_files WHERE query = 'events')))
+SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset, e.source_file,
+       coalesce(r.source_batch <= c.start_log_offset, false) AS counted
+FROM events e JOIN caught_up c USING (ws_ms) LEFT JOIN read_by r ON r.source_file = e.source_file
+WHERE e.source_file IS NOT NULL;
+CREATE OR REPLACE TEMP VIEW pv_accounted AS SELECT * FROM accounted('pv_batches') UNION ALL SELECT * FROM accounted_files('pv');
+CREATE OR REPLACE TEMP VIEW uv_accounted AS SELECT * FROM accounted('uv_batches') UNION ALL SELECT * FROM accounted_files('uv');
 
 -- name: latest_sealed_window
 SELECT max(window_start) AS window_start FROM pv
@@ -147,9 +263,19 @@ FROM pv_accounted a LEFT JOIN (SELECT epoch_ms(window_start) AS ws_ms, sum(pv) A
 GROUP BY a.ws_ms ORDER BY 1;
 
 -- name: late_events
--- The events of sealed windows that the pv query dropped as late (the dashboard names them).
-SELECT epoch_ms(ws_ms) AS window_start, event_id, page_id, kafka_partition, kafka_offset
-FROM pv_accounted WHERE NOT counted ORDER BY kafka_partition, kafka_offset LIMIT 1000;
+-- The events of sealed windows that the pv query dropped as late (the dashboard names them): by Kafka partition
+-- and offset, or by landing file and line (1-based; an event without event_id cannot be told from its file's
+-- other external lines, its line stays null).
+SELECT epoch_ms(a.ws_ms) AS window_start, a.event_id, a.page_id, a.kafka_partition, a.kafka_offset, a.source_file,
+       lk.line AS source_line
+FROM pv_accounted a
+LEFT JOIN (SELECT source_file, k, min(line) AS line FROM line_keys WHERE starts_with(k, 'e:') GROUP BY ALL) lk
+  ON lk.source_file = a.source_file AND lk.k = 'e:' || a.event_id
+WHERE NOT a.counted ORDER BY a.kafka_partition, a.kafka_offset, a.source_file, source_line LIMIT 1000;
+
+-- name: late_event_files
+-- The landing files holding events the pv query dropped as late (the service reads only these to name lines).
+SELECT DISTINCT source_file FROM pv_accounted WHERE NOT counted AND source_file IS NOT NULL;
 
 -- name: dq_nulls_uv
 SELECT count(*) FILTER (WHERE window_start IS NULL OR window_end IS NULL OR uv IS NULL) AS bad, count(*) AS total FROM uv;
@@ -189,6 +315,20 @@ per AS (
 SELECT kafka_partition, first_offset, end_offset, (end_offset - first_offset) - distinct_n AS gaps, n - distinct_n AS repeats
 FROM per ORDER BY kafka_partition;
 
+-- name: dq_landing_lines
+-- Link 2 on the file source: every line of every landing file that the events and quarantine queries have
+-- committed appears exactly once in events or quarantine (problems in landing_line_problems).
+SELECT (SELECT count(*) FROM landing_checked) AS files,
+       (SELECT count(*) FROM landing_lines WHERE source_file IN (SELECT source_file FROM landing_checked)) AS lines,
+       (SELECT count(DISTINCT source_file) FROM source_files WHERE query IN ('events', 'quarantine')
+          AND source_file NOT IN (SELECT source_file FROM landing_checked)) AS pending_files,
+       coalesce((SELECT sum(n) FROM landing_line_problems WHERE problem = 'missing'), 0) AS missing,
+       coalesce((SELECT sum(n) FROM landing_line_problems WHERE problem IN ('repeated', 'not_in_file')), 0) AS repeated,
+       coalesce((SELECT sum(n) FROM landing_line_problems WHERE problem = 'file_gone'), 0) AS files_gone;
+
+-- name: landing_line_problems
+SELECT source_file, line, problem, n FROM landing_line_problems ORDER BY source_file, line NULLS FIRST, problem LIMIT 20;
+
 -- name: dq_completeness
 -- Every sealed window with counted events has its uv row and a pv row for each page it counted.
 WITH w AS (SELECT DISTINCT ws_ms FROM pv_accounted WHERE counted),
@@ -208,6 +348,22 @@ SELECT reason, count(*) AS n FROM quarantine GROUP BY reason ORDER BY n DESC;
 -- Link 1, Kafka side: producer records in committed events per (event-time second, page); no event_id = external.
 SELECT epoch_ms(date_trunc('second', event_time)) AS second_ms, page_id, count(*) AS n
 FROM events WHERE event_id IS NOT NULL AND kafka_partition IS NOT NULL GROUP BY 1, 2;
+
+-- name: landing_counts
+-- Link 1 on the file source: events committed from landing files per (event-time second, page), producer events
+-- only (with an event_id). pending: a producer line of that key lies in a landing file the events query has not
+-- committed yet, so the key is not settled (the service narrows landing_lines to those files with line_files).
+WITH pending AS (
+  SELECT DISTINCT epoch_ms(date_trunc('second', CAST(try_cast(try(json_extract_string(text, '$.event_time')) AS TIMESTAMPTZ) AS TIMESTAMP))) AS second_ms,
+         try(json_extract_string(text, '$.page_id')) AS page_id
+  FROM landing_lines
+  WHERE source_file NOT IN (SELECT source_file FROM committed_source_files WHERE query = 'events')
+    AND try(json_extract_string(text, '$.event_id')) IS NOT NULL),
+ev AS (SELECT epoch_ms(date_trunc('second', event_time)) AS second_ms, page_id, count(*) AS n
+       FROM events WHERE event_id IS NOT NULL AND source_file IS NOT NULL GROUP BY 1, 2)
+SELECT coalesce(ev.second_ms, p.second_ms) AS second_ms, coalesce(ev.page_id, p.page_id) AS page_id,
+       coalesce(ev.n, 0) AS n, p.second_ms IS NOT NULL AS pending
+FROM ev FULL JOIN pending p ON ev.second_ms = p.second_ms AND ev.page_id = p.page_id;
 
 -- name: external_events
 SELECT count(*) AS n FROM events WHERE event_id IS NULL;

@@ -132,7 +132,8 @@ async function refreshPipeline() {
       fmt(q.input_rows_per_second, 1), fmt(q.rows_dropped_by_watermark_recent)]));
   rows(document.getElementById('quarantine-rows'), d.quarantine.map(q => [q.reason, q.n]));
   rows(document.getElementById('late-rows'), d.late_events.map(e =>
-    [e.window_start, fmt(e.event_id), e.page_id, e.kafka_partition + '/' + e.kafka_offset]));
+    [e.window_start, fmt(e.event_id), e.page_id, e.source_file == null ? e.kafka_partition + '/' + e.kafka_offset
+      : e.source_file + ':' + (e.source_line ?? '?')]));
 }
 
 async function refresh() {

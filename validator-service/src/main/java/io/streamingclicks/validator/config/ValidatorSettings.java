@@ -61,6 +61,10 @@ public class ValidatorSettings {
         return dataDir.resolve(DataRoot.PROGRESS);
     }
 
+    public Path landing() {
+        return dataDir.resolve(DataRoot.LANDING);
+    }
+
     public Path ledger() {
         return dataDir.resolve(DataRoot.LEDGER);
     }

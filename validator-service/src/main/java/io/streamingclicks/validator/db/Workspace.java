@@ -69,6 +69,7 @@ public final class Workspace implements AutoCloseable {
                 w.set(s.dir() + "_files", c.createArrayOf("VARCHAR", paths.toArray()));
                 w.loadBatches(s.dir() + "_batches", snap.batches().getOrDefault(s, List.of()));
             }
+            w.loadFileSource(snap);
             w.runBlock("views");
             return w;
         } catch (SQLException | RuntimeException e) {
@@ -126,6 +127,50 @@ public final class Workspace implements AutoCloseable {
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * The file source's side of the checkpoints, as the CLI block builds it: {@code file_batches} (committed batches
+     * per query with their start/end logOffset) and {@code source_files} (each query's source log), and the landing
+     * files on disk in {@code landing_files}.
+     */
+    private void loadFileSource(OutputSnapshot snap) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE file_batches (query VARCHAR, batch_id BIGINT, watermark_ms BIGINT,"
+                    + " start_log_offset BIGINT, end_log_offset BIGINT)");
+            s.execute("CREATE OR REPLACE TEMP TABLE source_files (query VARCHAR, source_file VARCHAR,"
+                    + " source_batch BIGINT)");
+        }
+        try (PreparedStatement batches = c.prepareStatement("INSERT INTO file_batches VALUES (?, ?, ?, ?, ?)");
+             PreparedStatement files = c.prepareStatement("INSERT INTO source_files VALUES (?, ?, ?)")) {
+            for (Sink sink : SINKS) {
+                Long previous = null;
+                for (BatchOffsets b : snap.batches().getOrDefault(sink, List.of())) {
+                    if (b.fileLogOffset() == null) {
+                        continue;
+                    }
+                    if (b.committed()) {
+                        batches.setString(1, sink.dir());
+                        batches.setLong(2, b.batchId());
+                        batches.setLong(3, b.watermarkMs());
+                        batches.setObject(4, previous);
+                        batches.setLong(5, b.fileLogOffset());
+                        batches.addBatch();
+                    }
+                    previous = b.fileLogOffset();
+                }
+                for (Map.Entry<String, Long> f : snap.sourceFiles().getOrDefault(sink, Map.of()).entrySet()) {
+                    files.setString(1, sink.dir());
+                    files.setString(2, f.getKey());
+                    files.setLong(3, f.getValue());
+                    files.addBatch();
+                }
+            }
+            batches.executeBatch();
+            files.executeBatch();
+        }
+        set("landing_files", c.createArrayOf("VARCHAR",
+                snap.landingFiles().stream().map(Object::toString).toArray()));
     }
 
     /** Runs the single statement of block {@code name} after binding {@code vars}; rows as column -> value. */

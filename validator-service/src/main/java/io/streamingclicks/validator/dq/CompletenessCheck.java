@@ -21,9 +21,13 @@ public class CompletenessCheck implements Check {
         long missingUv = DuplicateKeysCheck.n(r, "missing_uv");
         long missingPv = DuplicateKeysCheck.n(r, "missing_pv");
         Long sealed = ws.snapshot().sealedMs();
+        if (sealed == null || DuplicateKeysCheck.n(r, "sealed_windows") == 0) {
+            return List.of(CheckResult.notApplicable("completeness", sealed == null
+                    ? "no sealed window yet (no committed uv and pv batches)"
+                    : "no sealed window with counted events yet (or the events sink has not caught up)"));
+        }
         Object first = r.get("first_missing");
-        String detail = sealed == null ? "no sealed window yet (no committed uv and pv batches)"
-                : missingUv + " sealed windows without uv row, " + missingPv + " (window, page) without pv row, of "
+        String detail = missingUv + " sealed windows without uv row, " + missingPv + " (window, page) without pv row, of "
                 + r.get("sealed_windows") + " sealed windows up to " + Instant.ofEpochMilli(sealed)
                 + (first == null ? "" : "; first window missing uv: " + first);
         return List.of(CheckResult.zero("completeness", missingUv + missingPv, detail));

@@ -37,8 +37,11 @@ public class HllAccuracyCheck implements Check {
                 worstRow = r;
             }
         }
-        String detail = windows == 0 ? "no sealed window with uv and counted events yet"
-                : "worst of " + windows + " windows: " + worstWindow + " hll " + worstRow.get("hll") + " vs exact "
+        if (windows == 0) {
+            return List.of(CheckResult.notApplicable("hll_vs_exact", "no sealed window with uv and counted events"
+                    + " yet"));
+        }
+        String detail = "worst of " + windows + " windows: " + worstWindow + " hll " + worstRow.get("hll") + " vs exact "
                 + worstRow.get("exact") + " (" + String.format("%.2f", worst) + " sigma)";
         return List.of(CheckResult.graded("hll_vs_exact", worst, WARN_SIGMAS, FAIL_SIGMAS, detail));
     }

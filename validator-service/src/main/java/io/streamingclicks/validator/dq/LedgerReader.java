@@ -73,6 +73,51 @@ public final class LedgerReader {
         return new Ledger(settled, all, !files.isEmpty());
     }
 
+    /**
+     * Every count line of every ledger file, summed per key, all marked settled: for the landing mode, whose ledger
+     * has no offset lines; the caller decides which keys are settled.
+     */
+    public static Ledger readAll(Path dir) {
+        Ledger none = new Ledger(Map.of(), Set.of(), false);
+        if (!Files.isDirectory(dir)) {
+            return none;
+        }
+        List<Path> files = files(dir);
+        Map<String, Sums> sums = new HashMap<>();
+        for (Path f : files) {
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + f, e);
+            }
+            for (String line : lines) {
+                JsonNode n;
+                try {
+                    n = JSON.readTree(line);
+                } catch (IOException partial) {
+                    continue; // the producer is appending this line
+                }
+                if (n != null && n.path(LedgerFormat.TYPE).asText().equals(LedgerFormat.TYPE_COUNT)) {
+                    long second = Instant.parse(n.path(LedgerFormat.SECOND).asText()).toEpochMilli();
+                    sums.merge(key(second, n.path(LedgerFormat.PAGE_ID).asText()),
+                            new Sums(n.path(LedgerFormat.ACKED).asLong(), n.path(LedgerFormat.IN_DOUBT).asLong()),
+                            Sums::plus);
+                }
+            }
+        }
+        return new Ledger(sums, Set.copyOf(sums.keySet()), !files.isEmpty());
+    }
+
+    private static List<Path> files(Path dir) {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().startsWith(LedgerFormat.FILE_PREFIX)
+                    && p.getFileName().toString().endsWith(LedgerFormat.FILE_SUFFIX)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the ledger " + dir, e);
+        }
+    }
+
     static void readFile(List<String> lines, Map<Integer, Long> committedEnd, Map<String, Sums> settled,
                          Set<String> unsettled, Set<String> all) {
         Map<String, Sums> pending = new HashMap<>();

@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.streamingclicks.validator.db.Workspace;
+import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
  * DESIGN.md link 2, Kafka to events (exact): per partition the offsets of committed events and quarantine together
@@ -15,8 +16,20 @@ import io.streamingclicks.validator.db.Workspace;
 @ApplicationScoped
 public class OffsetsContiguousCheck implements Check {
 
+    static final String NAME = "reconciliation_kafka_events";
+
     @Override
     public List<CheckResult> run(Workspace ws) throws Exception {
+        long missingFiles = ws.snapshot().files().values().stream().mapToLong(f -> f.missing().size()).sum();
+        CheckResult files = CheckResult.zero("committed_files_present", missingFiles, missingFiles
+                + " files named by _spark_metadata are missing on disk");
+        OutputSnapshot.Source source = ws.snapshot().source();
+        if (source != OutputSnapshot.Source.KAFKA) {
+            return List.of(CheckResult.notApplicable(NAME, source == OutputSnapshot.Source.FILES
+                    ? "the output comes from the file source (chk/events/offsets hold a logOffset, not Kafka offsets);"
+                    + " see " + LandingLinesCheck.NAME
+                    : "no committed batch in chk/events or chk/quarantine yet"), files);
+        }
         long gaps = 0;
         long repeats = 0;
         StringBuilder detail = new StringBuilder();
@@ -29,11 +42,10 @@ public class OffsetsContiguousCheck implements Check {
                     .append(" [").append(p.get("first_offset")).append(", ").append(p.get("end_offset"))
                     .append("): ").append(g).append(" missing, ").append(r).append(" repeated");
         }
-        long missingFiles = ws.snapshot().files().values().stream().mapToLong(f -> f.missing().size()).sum();
-        return List.of(
-                CheckResult.zero("reconciliation_kafka_events", gaps + repeats,
-                        detail.isEmpty() ? "no Kafka offsets in committed output yet" : detail.toString()),
-                CheckResult.zero("committed_files_present", missingFiles, missingFiles
-                        + " files named by _spark_metadata are missing on disk"));
+        if (detail.isEmpty()) {
+            return List.of(CheckResult.notApplicable(NAME, "no Kafka offsets in committed events or quarantine yet"),
+                    files);
+        }
+        return List.of(CheckResult.zero(NAME, gaps + repeats, detail.toString()), files);
     }
 }

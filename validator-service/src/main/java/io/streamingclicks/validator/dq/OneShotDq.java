@@ -16,7 +16,8 @@ import org.eclipse.microprofile.config.Config;
 /**
  * {@code make dq}: runs every check once over the committed output under {@code DATA_DIR} (no server, an in-memory
  * DuckDB, no history written), prints a table (check, status, measured, threshold, detail) and exits 1 if any check
- * fails (2 if the checks cannot run at all). Reads the same settings as the service, from the environment.
+ * fails (2 if the checks cannot run at all); a check that cannot apply (NOT_APPLICABLE, with its reason) does not
+ * fail. Reads the same settings as the service, from the environment.
  */
 public final class OneShotDq {
 
@@ -72,10 +73,13 @@ public final class OneShotDq {
         f.fail = duration(config, "validator.freshness.fail-lag", "PT1H");
         ProducerToKafkaCheck p = new ProducerToKafkaCheck();
         p.settings = settings;
+        ProducerToLandingCheck pl = new ProducerToLandingCheck();
+        pl.settings = settings;
         TopNAgreementCheck t = new TopNAgreementCheck();
         t.settings = settings;
         return List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
-                new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, q, f, t);
+                new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, pl,
+                q, f, t);
     }
 
     private static Duration duration(Config config, String name, String dflt) {
@@ -84,12 +88,12 @@ public final class OneShotDq {
     }
 
     static String table(List<CheckResult> results) {
-        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-30s %-6s %14s %-22s %s%n",
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%-32s %-14s %14s %-22s %s%n",
                 "check", "status", "measured", "threshold (warn/fail)", "detail"));
         for (CheckResult r : results) {
             String threshold = (r.warnThreshold() == null ? "-" : num(r.warnThreshold())) + " / "
                     + (r.failThreshold() == null ? "-" : num(r.failThreshold()));
-            b.append(String.format(Locale.ROOT, "%-30s %-6s %14s %-22s %s%n", r.check(), r.status(),
+            b.append(String.format(Locale.ROOT, "%-32s %-14s %14s %-22s %s%n", r.check(), r.status(),
                     r.value() == null ? "-" : num(r.value()), threshold, r.detail() == null ? "" : r.detail()));
         }
         return b.toString();

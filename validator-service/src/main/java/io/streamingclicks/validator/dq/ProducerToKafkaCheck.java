@@ -11,6 +11,7 @@ import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
 import io.streamingclicks.validator.pipeline.BatchOffsets;
+import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
  * DESIGN.md link 1, producer to Kafka: per settled (event-time second, page), acknowledged &lt;= records in Kafka
@@ -23,8 +24,14 @@ public class ProducerToKafkaCheck implements Check {
     @Inject
     ValidatorSettings settings;
 
+    static final String NAME = "reconciliation_producer_kafka";
+
     @Override
     public List<CheckResult> run(Workspace ws) throws Exception {
+        if (ws.snapshot().source() == OutputSnapshot.Source.FILES) {
+            return List.of(CheckResult.notApplicable(NAME, "the output comes from the file source; see "
+                    + ProducerToLandingCheck.NAME));
+        }
         Map<Integer, Long> end = new HashMap<>();
         for (BatchOffsets b : ws.snapshot().batches().getOrDefault(Sink.EVENTS, List.of())) {
             if (b.committed()) {
@@ -39,7 +46,7 @@ public class ProducerToKafkaCheck implements Check {
         LedgerReader.Ledger ledger = LedgerReader.read(settings.ledger(), end);
         long external = DuplicateKeysCheck.n(ws.row("external_events"), "n");
         if (!ledger.present()) {
-            return List.of(CheckResult.zero("reconciliation_producer_kafka", 0,
+            return List.of(CheckResult.notApplicable(NAME,
                     "no producer ledger under " + settings.ledger() + "; " + external + " external events"));
         }
         Map<String, Long> kafka = new HashMap<>();
@@ -69,7 +76,7 @@ public class ProducerToKafkaCheck implements Check {
                 external += e.getValue();
             }
         }
-        return List.of(CheckResult.zero("reconciliation_producer_kafka", badKeys, badKeys + " of "
+        return List.of(CheckResult.zero(NAME, badKeys, badKeys + " of "
                 + ledger.settled().size() + " settled (second, page) keys disagree: " + lost + " events lost, "
                 + doubled + " doubled; " + external + " external events" + example));
     }

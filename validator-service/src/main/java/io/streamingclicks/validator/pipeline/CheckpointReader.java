@@ -21,7 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Reads a query's checkpoint ({@code chk/<sink>/offsets/N}: {@code v1}, the batch metadata JSON, the Kafka source's
- * end offsets {@code {"topic":{"0":n,...}}}; {@code commits/N} once batch N committed) into batches, in order.
+ * end offsets {@code {"topic":{"0":n,...}}} or the file source's {@code {"logOffset":n}}; {@code commits/N} once
+ * batch N committed) into batches, in order.
  */
 public final class CheckpointReader {
 
@@ -61,9 +62,12 @@ public final class CheckpointReader {
             JsonNode meta = JSON.readTree(lines.get(1));
             long watermark = meta.path("batchWatermarkMs").asLong(0);
             Map<Integer, Long> end = new TreeMap<>();
-            // Line 3 is the Kafka source's offsets; a file source writes a different shape, which has no partitions.
+            // Line 3 is the Kafka source's offsets, or the file source's {"logOffset":n}, which has no partitions.
             if (lines.size() > 2 && lines.get(2).strip().startsWith("{")) {
                 JsonNode source = JSON.readTree(lines.get(2));
+                if (source.path("logOffset").canConvertToLong()) {
+                    return new BatchOffsets(id, watermark, Map.of(), committed, source.get("logOffset").asLong());
+                }
                 for (Iterator<JsonNode> topics = source.elements(); topics.hasNext(); ) {
                     JsonNode parts = topics.next();
                     if (!parts.isObject()) {

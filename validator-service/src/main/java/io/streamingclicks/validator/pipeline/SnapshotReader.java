@@ -1,8 +1,13 @@
 package io.streamingclicks.validator.pipeline;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -36,7 +41,24 @@ public class SnapshotReader {
         for (Sink s : SINKS) {
             files.put(s, CommittedOutputReader.read(settings.output(s)));
         }
+        Map<Sink, Map<String, Long>> sources = new EnumMap<>(Sink.class);
+        for (Sink s : SINKS) {
+            sources.put(s, FileSourceLog.read(settings.checkpoint(s)));
+        }
         return new OutputSnapshot(files, batches, CheckpointReader.committedWatermark(batches.get(Sink.UV)),
-                CheckpointReader.committedWatermark(batches.get(Sink.PV)));
+                CheckpointReader.committedWatermark(batches.get(Sink.PV)), sources, landingFiles(settings.landing()));
+    }
+
+    /** The files the file source can read: regular files whose names start with neither '.' nor '_'. */
+    public static List<Path> landingFiles(Path landing) {
+        if (!Files.isDirectory(landing)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(landing)) {
+            return s.filter(p -> !p.getFileName().toString().startsWith(".")
+                    && !p.getFileName().toString().startsWith("_") && Files.isRegularFile(p)).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list the landing directory " + landing, e);
+        }
     }
 }

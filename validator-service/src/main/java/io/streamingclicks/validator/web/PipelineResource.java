@@ -26,7 +26,8 @@ import io.streamingclicks.validator.pipeline.ProgressReader;
 
 /**
  * The pipeline panel: per query the latest progress line ({@code progress/}), the committed watermark and batch
- * ({@code chk/}), the sealed watermark of the stack, quarantine counts by reason and the events dropped as late.
+ * ({@code chk/}), the sealed watermark of the stack, quarantine counts by reason and the events dropped as late
+ * (by Kafka partition and offset, or by landing file and line).
  */
 @Path("/api/pipeline")
 @Produces(MediaType.APPLICATION_JSON)
@@ -58,6 +59,11 @@ public class PipelineResource {
                 late += ((Number) r.get("late_events")).longValue();
             }
             out.put("late_events_total", late);
+            // On the file source a late event is named by its landing file and line: read only the files holding one.
+            java.util.Set<String> lateFiles = new java.util.HashSet<>();
+            ws.rows("late_event_files").forEach(r -> lateFiles.add((String) r.get("source_file")));
+            ws.set("line_files", ws.connection().createArrayOf("VARCHAR", ws.snapshot().landingFiles().stream()
+                    .filter(p -> lateFiles.contains(p.getFileName().toString())).map(Object::toString).toArray()));
             out.put("late_events", ws.rows("late_events").stream().limit(RECENT).toList());
         }
         return out;

@@ -37,8 +37,11 @@ final class Harness implements AutoCloseable {
         f.fail = java.time.Duration.ofHours(1);
         ProducerToKafkaCheck p = new ProducerToKafkaCheck();
         p.settings = settings;
+        ProducerToLandingCheck pl = new ProducerToLandingCheck();
+        pl.settings = settings;
         List<Check> checks = List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
-                new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, q, f);
+                new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, pl,
+                q, f);
         List<CheckResult> out = new java.util.ArrayList<>();
         try (Workspace ws = Workspace.open(db, SqlFile.load(), SnapshotReader.read(settings), settings.window().toMillis(),
                 settings.uvRsd())) {

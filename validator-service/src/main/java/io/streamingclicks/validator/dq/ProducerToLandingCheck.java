@@ -1,0 +1,125 @@
+package io.streamingclicks.validator.dq;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.validator.config.ValidatorSettings;
+import io.streamingclicks.validator.db.Workspace;
+import io.streamingclicks.validator.pipeline.BatchOffsets;
+import io.streamingclicks.validator.pipeline.OutputSnapshot;
+import io.streamingclicks.validator.pipeline.SnapshotReader;
+
+/**
+ * DESIGN.md link 1 on the file source's output: the producer's ledger (landing mode writes the same format, with no
+ * offset lines) against committed events per (event-time second, page): acknowledged &lt;= events &lt;= acknowledged
+ * + in doubt. A key is settled unless one of its producer lines lies in a landing file the events query has not
+ * committed yet; the ledger is read before the landing directory is listed, so every file holding an acknowledged
+ * line is seen. Events with no ledger key are external.
+ */
+@ApplicationScoped
+public class ProducerToLandingCheck implements Check {
+
+    static final String NAME = "reconciliation_producer_landing";
+
+    @Inject
+    ValidatorSettings settings;
+
+    @Override
+    public List<CheckResult> run(Workspace ws) throws Exception {
+        OutputSnapshot snap = ws.snapshot();
+        if (snap.source() != OutputSnapshot.Source.FILES) {
+            return List.of(CheckResult.notApplicable(NAME, snap.source() == OutputSnapshot.Source.KAFKA
+                    ? "the output comes from Kafka; see " + ProducerToKafkaCheck.NAME
+                    : "no committed batch in chk/events or chk/quarantine yet"));
+        }
+        LedgerReader.Ledger ledger = LedgerReader.readAll(settings.ledger());
+        long external = DuplicateKeysCheck.n(ws.row("external_events"), "n");
+        if (!ledger.present()) {
+            return List.of(CheckResult.notApplicable(NAME,
+                    "no producer ledger under " + settings.ledger() + "; " + external + " external events"));
+        }
+        // Listed after the ledger was read: a file renamed (and acknowledged) before the read is here.
+        Set<String> committed = committedByEvents(snap);
+        List<Path> pending = SnapshotReader.landingFiles(settings.landing()).stream()
+                .filter(p -> !committed.contains(p.getFileName().toString())).toList();
+        Map<String, Long> events = new HashMap<>();
+        java.util.Set<String> unsettled = new java.util.HashSet<>();
+        ws.set("line_files", ws.connection().createArrayOf("VARCHAR", pending.stream().map(Object::toString).toArray()));
+        try {
+            for (Map<String, Object> r : ws.rows("landing_counts")) {
+                if (r.get("second_ms") == null || r.get("page_id") == null) {
+                    continue; // a pending line whose time or page does not parse: no producer event
+                }
+                String k = LedgerReader.key(((Number) r.get("second_ms")).longValue(), (String) r.get("page_id"));
+                events.put(k, DuplicateKeysCheck.n(r, "n"));
+                if (Boolean.TRUE.equals(r.get("pending"))) {
+                    unsettled.add(k);
+                }
+            }
+        } finally {
+            ws.set("line_files", null);
+        }
+        long settled = 0;
+        long badKeys = 0;
+        long lost = 0;
+        long doubled = 0;
+        String example = "";
+        for (Map.Entry<String, LedgerReader.Sums> e : ledger.settled().entrySet()) {
+            if (unsettled.contains(e.getKey())) {
+                continue;
+            }
+            settled++;
+            long n = events.getOrDefault(e.getKey(), 0L);
+            LedgerReader.Sums s = e.getValue();
+            if (n < s.acked() || n > s.acked() + s.inDoubt()) {
+                badKeys++;
+                lost += Math.max(0, s.acked() - n);
+                doubled += Math.max(0, n - s.acked() - s.inDoubt());
+                if (example.isEmpty()) {
+                    example = "; e.g. " + e.getKey() + ": acked " + s.acked() + ", in doubt " + s.inDoubt()
+                            + ", in events " + n;
+                }
+            }
+        }
+        for (Map.Entry<String, Long> e : events.entrySet()) {
+            if (!ledger.allKeys().contains(e.getKey())) {
+                external += e.getValue();
+            }
+        }
+        if (settled == 0) {
+            return List.of(CheckResult.notApplicable(NAME, "no settled (second, page) key yet: "
+                    + pending.size() + " landing files not yet committed by the events query"));
+        }
+        return List.of(CheckResult.zero(NAME, badKeys, badKeys + " of " + settled + " settled (second, page) keys"
+                + " disagree: " + lost + " events lost, " + doubled + " doubled; " + (ledger.settled().size() - settled)
+                + " keys pending in " + pending.size() + " uncommitted landing files; " + external + " external events"
+                + example));
+    }
+
+    /** Landing files the events query has read in a committed batch, from its checkpoint and source log. */
+    static Set<String> committedByEvents(OutputSnapshot snap) {
+        Long upTo = null;
+        for (BatchOffsets b : snap.batches().getOrDefault(Sink.EVENTS, List.of())) {
+            if (b.committed() && b.fileLogOffset() != null) {
+                upTo = b.fileLogOffset();
+            }
+        }
+        Set<String> out = new java.util.HashSet<>();
+        if (upTo != null) {
+            long last = upTo;
+            snap.sourceFiles().getOrDefault(Sink.EVENTS, Map.of()).forEach((f, batch) -> {
+                if (batch <= last) {
+                    out.add(f);
+                }
+            });
+        }
+        return out;
+    }
+}
