@@ -2,6 +2,7 @@ package io.streamingclicks.job.sink;
 
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.job.options.JobOptions;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -39,12 +40,13 @@ public final class Sinks {
         }
     }
 
-    /** The Top-N query: {@code foreachBatch} over the sealed pv with {@link TopNSink}'s own commit protocol. */
+    /** The Top-N query: {@code foreachBatch} over the sealed pv, committed by {@link TopNCommitProtocol}. */
     public static StreamingQuery topn(Dataset<Row> pv, JobOptions options, String shape) {
         String output = options.output("topn");
         String checkpoint = options.checkpoint("topn");
-        refuseNewCheckpointOverCommittedTopN(output, checkpoint, pv.sparkSession().sessionState().newHadoopConf());
-        CheckpointPairing.check("topn", output, checkpoint, shape, pv.sparkSession().sessionState().newHadoopConf());
+        Configuration conf = pv.sparkSession().sessionState().newHadoopConf();
+        TopNCommitProtocol.refuseNewCheckpointOverCommitted(output, checkpoint, conf);
+        CheckpointPairing.check("topn", output, checkpoint, shape, conf);
         try {
             return pv.writeStream()
                     .queryName("topn")
@@ -55,26 +57,6 @@ public final class Sinks {
                     .start();
         } catch (TimeoutException e) {
             throw new IllegalStateException("query topn did not start: " + e.getMessage(), e);
-        }
-    }
-
-    /** A new checkpoint restarts at batch 0: over committed {@code batch_id=} directories it would skip its batches. */
-    private static void refuseNewCheckpointOverCommittedTopN(String output, String checkpoint,
-                                                             org.apache.hadoop.conf.Configuration conf) {
-        try {
-            org.apache.hadoop.fs.Path offsets = new org.apache.hadoop.fs.Path(checkpoint, "offsets");
-            org.apache.hadoop.fs.FileSystem cfs = offsets.getFileSystem(conf);
-            boolean newCheckpoint = !cfs.exists(offsets) || cfs.listStatus(offsets).length == 0;
-            org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(output);
-            org.apache.hadoop.fs.FileStatus[] batches = out.getFileSystem(conf)
-                    .globStatus(new org.apache.hadoop.fs.Path(out, TopNSink.COMMITTED_PREFIX + "*"));
-            if (newCheckpoint && batches != null && batches.length > 0) {
-                throw new IllegalStateException("output " + out + " of sink 'topn' already has committed batches but"
-                        + " checkpoint " + checkpoint + " is new: its batch ids would be skipped as committed; move"
-                        + " the output away or restore the checkpoint");
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot inspect " + output + " / " + checkpoint, e);
         }
     }
 
