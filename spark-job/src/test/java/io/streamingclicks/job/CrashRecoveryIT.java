@@ -1,8 +1,13 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.job.accounting.CommittedFiles;
 import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
+import io.streamingclicks.job.support.JobProcess;
+import io.streamingclicks.job.support.JobProcesses;
+import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.spark.sql.Row;
@@ -10,13 +15,11 @@ import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -24,11 +27,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,38 +40,23 @@ import static org.awaitility.Awaitility.await;
  * from its checkpoints, and the committed output has no duplicate key and matches DESIGN.md's accounting exactly;
  * SIGTERM then stops it with no batch half-committed.
  */
+@ExtendWith(SharedKafka.class)
 class CrashRecoveryIT {
 
     private static final int EVENTS = 40_000;
     private static final String[] SINKS = {"uv", "pv", "events", "quarantine"};
     private static final Instant T = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
 
-    private static KafkaCluster cluster;
-    private static SparkSession spark;
-
+    private final KafkaCluster cluster;
+    private final SparkSession spark = TestSpark.get();
+    @RegisterExtension
+    final JobProcesses jobs = new JobProcesses();
     @TempDir
     Path tmp;
-    private Process job;
     private String topic;
 
-    @BeforeAll
-    static void start() {
-        cluster = KafkaCluster.startForTests();
-        spark = TestSpark.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void killJob() {
-        if (job != null && job.isAlive()) {
-            job.destroyForcibly();
-        }
+    CrashRecoveryIT(KafkaCluster cluster) {
+        this.cluster = cluster;
     }
 
     @Test
@@ -95,46 +81,30 @@ class CrashRecoveryIT {
             System.out.printf("%d records sent at %s%n", events.sent(), Instant.now());
 
             // Kill until the kill lands inside a batch of the events query with a file written but not committed.
-            List<Path> orphans = List.of();
-            for (int attempt = 1; attempt <= 8 && orphans.isEmpty(); attempt++) {
-                job = startJob(root, "--max-offsets-per-trigger", "4000");
-                Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-                while (job.isAlive() && Instant.now().isBefore(deadline) && !inFlight(root)) {
-                    Thread.onSpinWait();
-                }
-                assertThat(job.isAlive()).as("job alive, see %s", root.resolve("job.log")).isTrue();
-                job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                if (inFlight(root)) {
-                    orphans = Committed.orphans(root.resolve("parquet/events"));
-                }
-                System.out.printf("kill attempt %d at %s: landed in flight = %s%n", attempt, Instant.now(),
-                        !orphans.isEmpty());
-            }
+            boolean landed = JobProcesses.killUntilLandedIn("inside an events batch", 8,
+                    () -> startJob(root, "--max-offsets-per-trigger", "4000"),
+                    () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/events"),
+                            root.resolve("parquet/events")));
+            List<Path> orphans = landed ? Committed.orphans(root.resolve("parquet/events")) : List.of();
             assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file").isNotEmpty();
 
             // Restart: it redoes the interrupted batch from its logged offsets, then reads the rest uncapped.
-            job = startJob(root);
+            JobProcess job = startJob(root);
             events.send("clock", "/clock", T.plus(Duration.ofHours(2)));
             long total = events.sent();
             for (String sink : List.of("events", "quarantine", "pv", "uv")) {
-                await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                    assertThat(job.isAlive()).as("job alive, see %s", root.resolve("job.log")).isTrue();
-                    OffsetLog log = OffsetLog.read(root.resolve("chk/" + sink));
-                    return log.committed().stream().max(Long::compare).map(id -> log.batches().get(id).endOffsets()
-                            .values().stream().mapToLong(Long::longValue).sum()).orElse(0L) >= total;
-                });
+                job.awaitCommitted(sink, total, Duration.ofSeconds(240));
             }
             // Every window before the clock's is sealed: wait for the last one's pv rows.
             Instant lastWindow = T.plus(Duration.ofMinutes(24));
             System.out.printf("all read by every query at %s%n", Instant.now());
-            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> !Committed.rows(spark, root.resolve("parquet/pv"),
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() -> !Committed.rows(
+                    spark, root.resolve("parquet/pv"),
                     "select * from t where window_start = '" + Timestamp.from(lastWindow) + "'").isEmpty());
 
             // SIGTERM: the job stops between batches and exits 0, every planned batch committed.
             System.out.printf("last window sealed at %s%n", Instant.now());
-            job.destroy();
-            assertThat(job.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(job.exitValue()).isZero();
+            assertThat(job.stop()).as("exit status after SIGTERM; log ends:%n%s", job.logTail()).isZero();
             for (String sink : SINKS) {
                 OffsetLog log = OffsetLog.read(root.resolve("chk/" + sink));
                 assertThat(log.committed()).as("chk/%s commits", sink).containsAll(log.batches().keySet());
@@ -143,7 +113,7 @@ class CrashRecoveryIT {
             // The orphans are still on disk and were never output.
             List<Path> leftovers = orphans;
             assertThat(leftovers).allMatch(Files::exists);
-            assertThat(io.streamingclicks.job.accounting.CommittedFiles.of(root.resolve("parquet/events")))
+            assertThat(CommittedFiles.of(root.resolve("parquet/events")))
                     .noneMatch(f -> leftovers.stream().anyMatch(o -> f.endsWith(o.getFileName().toString())));
 
             // Link 2: events and quarantine offsets together are contiguous from 0, no gap, no repeat.
@@ -207,37 +177,11 @@ class CrashRecoveryIT {
         assertThat(spark.sql("select count(*) from bounds").first().getLong(0)).isEqualTo(25 * 3);
     }
 
-    /** The events query has a batch planned but not committed, and a Parquet file outside its log. */
-    private static boolean inFlight(Path root) {
-        OffsetLog log;
-        try {
-            log = OffsetLog.read(root.resolve("chk/events"));
-        } catch (RuntimeException partlyWritten) {
-            return false;
-        }
-        if (log.batches().isEmpty() || log.committed().contains(log.batches().lastKey())) {
-            return false;
-        }
-        try {
-            return !Committed.orphans(root.resolve("parquet/events")).isEmpty();
-        } catch (RuntimeException partlyWritten) {
-            return false;
-        }
-    }
-
-    private Process startJob(Path root, String... extra) throws IOException {
-        Files.createDirectories(root);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx700m"));
-        cmd.addAll(Arrays.asList(System.getProperty("streamingclicks.job.jvm-flags", "").split("\\s+")));
-        cmd.addAll(List.of("-jar", System.getProperty("streamingclicks.job.jar", "target/spark-job.jar"),
-                "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
-                "--data-dir", root.toString(), "--window", "1 minute", "--watermark", "1 minute",
+    private JobProcess startJob(Path root, String... extra) {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", cluster.bootstrapServers(),
+                "--topic", topic, "--data-dir", root.toString(), "--window", "1 minute", "--watermark", "1 minute",
                 "--trigger", "200 ms"));
-        cmd.addAll(List.of(extra));
-        cmd.removeIf(String::isBlank);
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("job.log").toFile())).start();
+        args.addAll(List.of(extra));
+        return jobs.start(root, args.toArray(String[]::new));
     }
-
 }

@@ -5,13 +5,13 @@ import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
 import io.streamingclicks.job.support.JobRun;
 import io.streamingclicks.job.support.Landing;
+import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -35,28 +35,20 @@ import static org.awaitility.Awaitility.await;
  * {@code --source files}: the same events through the landing directory and through Kafka give the same pv; a
  * malformed line is quarantined with its file name; a hidden {@code .name.tmp} file is never read until renamed.
  */
+@ExtendWith(SharedKafka.class)
 class FileSourceIT {
 
-    private static KafkaCluster cluster;
-    private static SparkSession spark;
     private static final Instant T = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
     private static final String MALFORMED = "{\"user_id\":\"u1\",\"page_id\":";
     private static final String NO_USER = "{\"page_id\":\"/a\",\"event_time\":\"" + at(1, 0) + "\"}";
 
+    private final KafkaCluster cluster;
+    private final SparkSession spark = TestSpark.get();
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        cluster = KafkaCluster.startForTests();
-        spark = TestSpark.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    FileSourceIT(KafkaCluster cluster) {
+        this.cluster = cluster;
     }
 
     private static Instant at(int minutes, int seconds) {
@@ -82,7 +74,7 @@ class FileSourceIT {
         return pv;
     }
 
-    private static Map<String, Long> pv(JobRun run) {
+    private Map<String, Long> pv(JobRun run) {
         Map<String, Long> pv = new TreeMap<>();
         for (Row r : Committed.rows(spark, run.output("pv"), "select window_start, page_id, pv from t")) {
             pv.put(r.getTimestamp(0).toInstant() + " " + r.getString(1), r.getLong(2));
@@ -90,12 +82,12 @@ class FileSourceIT {
         return pv;
     }
 
-    private static long count(JobRun run, String sink) {
+    private long count(JobRun run, String sink) {
         return Committed.rows(spark, run.output(sink), "select count(*) from t").stream()
                 .mapToLong(r -> r.getLong(0)).sum();
     }
 
-    private static void awaitCount(JobRun run, String sink, long n) {
+    private void awaitCount(JobRun run, String sink, long n) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(300)).until(() -> {
             assertThat(run.job.failed()).isNull();
             return count(run, sink) >= n;

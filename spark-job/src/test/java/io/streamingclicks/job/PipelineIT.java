@@ -5,13 +5,13 @@ import io.streamingclicks.job.accounting.OffsetLog;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
 import io.streamingclicks.job.support.JobRun;
+import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -40,27 +40,19 @@ import static org.awaitility.Awaitility.await;
  * The pipeline against real brokers and local Spark, with the default 5-minute windows and watermark and explicit
  * event times in the past, so every batch boundary that matters is waited for, not timed.
  */
+@ExtendWith(SharedKafka.class)
 class PipelineIT {
 
-    private static KafkaCluster cluster;
-    private static SparkSession spark;
     /** A window-aligned instant three hours ago: every event time below is relative to it. */
     private static final Instant T = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
 
+    private final KafkaCluster cluster;
+    private final SparkSession spark = TestSpark.get();
     @TempDir
     Path tmp;
 
-    @BeforeAll
-    static void start() {
-        cluster = KafkaCluster.startForTests();
-        spark = TestSpark.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    PipelineIT(KafkaCluster cluster) {
+        this.cluster = cluster;
     }
 
     private static Instant at(int minutes, int seconds) {
@@ -387,7 +379,7 @@ class PipelineIT {
     }
 
     /** Per window: how many committed files hold its rows, and which. */
-    private static List<Row> filesPerWindow(Path output) {
+    private List<Row> filesPerWindow(Path output) {
         return Committed.rows(spark, output, "select window_start, count(distinct f), sort_array(collect_set(f))"
                 + " from (select window_start, input_file_name() as f from t) group by 1 order by 1");
     }

@@ -2,16 +2,19 @@ package io.streamingclicks.job;
 
 import io.streamingclicks.contract.LedgerFormat;
 import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
+import io.streamingclicks.job.support.JobProcess;
+import io.streamingclicks.job.support.JobProcesses;
+import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -26,14 +29,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,6 +48,7 @@ import static org.awaitility.Awaitility.await;
  * {@code fixture.properties} (settings and the job's own committed counts) go to {@code target/validator-fixture},
  * which {@code validator-service}'s {@code RealJobFixtureTest} checks.
  */
+@ExtendWith(SharedKafka.class)
 class ValidatorFixtureIT {
 
     static final Duration WINDOW = Duration.ofMinutes(1);
@@ -58,39 +60,21 @@ class ValidatorFixtureIT {
     private static final Instant T = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(15));
     private static final String[] SINKS = {"uv", "pv", "events", "quarantine"};
 
-    private static KafkaCluster cluster;
-    private static SparkSession spark;
-
+    private final KafkaCluster cluster;
+    private final SparkSession spark = TestSpark.get();
+    @RegisterExtension
+    final JobProcesses jobs = new JobProcesses("-Dspark.sql.streaming.fileSink.log.compactInterval=3");
     @TempDir
     Path tmp;
-    private Process job;
     private String topic;
-    private Path jar;
 
-    @BeforeAll
-    static void start() {
-        cluster = KafkaCluster.startForTests();
-        spark = TestSpark.get();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
-    @AfterEach
-    void killJob() {
-        if (job != null && job.isAlive()) {
-            job.destroyForcibly();
-        }
+    ValidatorFixtureIT(KafkaCluster cluster) {
+        this.cluster = cluster;
     }
 
     @Test
     void writesAFixtureWithACompactLogAndAnOrphanFromAKilledBatch() throws Exception {
         topic = cluster.createRandomTopic();
-        jar = privateCopyOfTheJar();
         Path root = tmp.resolve("data");
         List<Sent> sent = new ArrayList<>();
         int bad = 0;
@@ -116,30 +100,19 @@ class ValidatorFixtureIT {
             }
             sendAndRecord(events, values, pending, sent);
 
-            List<Path> orphans = List.of();
-            for (int attempt = 1; attempt <= 8 && orphans.isEmpty(); attempt++) {
-                job = startJob(root, "--max-offsets-per-trigger", "800");
-                Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-                while (job.isAlive() && Instant.now().isBefore(deadline) && !inFlight(root)) {
-                    Thread.onSpinWait();
-                }
-                assertThat(job.isAlive()).as("job alive; its log ends:%n%s", logTail(root)).isTrue();
-                job.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-                if (inFlight(root)) {
-                    orphans = Committed.orphans(root.resolve("parquet/events"));
-                }
-                System.out.printf("kill attempt %d at %s: landed in flight = %s%n", attempt, Instant.now(),
-                        !orphans.isEmpty());
-            }
+            boolean landed = JobProcesses.killUntilLandedIn("inside an events batch", 8,
+                    () -> startJob(root), () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/events"),
+                            root.resolve("parquet/events")));
+            List<Path> orphans = landed ? Committed.orphans(root.resolve("parquet/events")) : List.of();
             assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file").isNotEmpty();
 
             // Restart with the same cap (more batches, more compactions), then one clock event seals every window.
-            job = startJob(root, "--max-offsets-per-trigger", "800");
-            awaitAllRead(root, events.sent());
+            JobProcess job = startJob(root);
+            awaitAllRead(job, events.sent());
             Instant clock = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             sendAndRecord(events, List.of(Events.json(Events.newId(), "clock", "/clock", clock, "view")),
                     List.of(new Sent(clock, "/clock", false)), sent);
-            awaitAllRead(root, events.sent());
+            awaitAllRead(job, events.sent());
             Instant lastWindow = T.plus(SPAN).minus(WINDOW);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     !Committed.rows(spark, root.resolve("parquet/pv"), "select * from t where window_start = '"
@@ -147,9 +120,7 @@ class ValidatorFixtureIT {
                     && !Committed.rows(spark, root.resolve("parquet/uv"), "select * from t where window_start = '"
                             + Timestamp.from(lastWindow) + "'").isEmpty());
 
-            job.destroy();
-            assertThat(job.waitFor(60, TimeUnit.SECONDS)).isTrue();
-            assertThat(job.exitValue()).isZero();
+            assertThat(job.stop()).as("exit status after SIGTERM; log ends:%n%s", job.logTail()).isZero();
             for (String sink : SINKS) {
                 OffsetLog log = OffsetLog.read(root.resolve("chk/" + sink));
                 assertThat(log.committed()).as("chk/%s commits", sink).containsAll(log.batches().keySet());
@@ -220,7 +191,7 @@ class ValidatorFixtureIT {
     }
 
     /** The settings the job ran with and its own committed counts (read through _spark_metadata, never a glob). */
-    private static void writeProperties(Path fixture, Path root, int bad, List<Sent> sent) throws IOException {
+    private void writeProperties(Path fixture, Path root, int bad, List<Sent> sent) throws IOException {
         Properties p = new Properties();
         p.setProperty("WINDOW_DURATION", WINDOW.toString());
         p.setProperty("WATERMARK_DELAY", WATERMARK.toString());
@@ -247,75 +218,17 @@ class ValidatorFixtureIT {
         }
     }
 
-    private void awaitAllRead(Path root, long total) {
+    private static void awaitAllRead(JobProcess job, long total) {
         for (String sink : SINKS) {
-            await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                assertThat(job.isAlive()).as("job alive; its log ends:%n%s", logTail(root)).isTrue();
-                OffsetLog log = OffsetLog.read(root.resolve("chk/" + sink));
-                return log.committed().stream().max(Long::compare).map(id -> log.batches().get(id).endOffsets()
-                        .values().stream().mapToLong(Long::longValue).sum()).orElse(0L) >= total;
-            });
+            job.awaitCommitted(sink, total, Duration.ofSeconds(240));
         }
     }
 
-    private static String logTail(Path root) {
-        try {
-            List<String> lines = Files.readAllLines(root.resolve("job.log"), StandardCharsets.UTF_8);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 60), lines.size()));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
-        }
-    }
-
-    /** The events query has a batch planned but not committed, and a Parquet file outside its log. */
-    private static boolean inFlight(Path root) {
-        OffsetLog log;
-        try {
-            log = OffsetLog.read(root.resolve("chk/events"));
-        } catch (RuntimeException partlyWritten) {
-            return false;
-        }
-        if (log.batches().isEmpty() || log.committed().contains(log.batches().lastKey())) {
-            return false;
-        }
-        try {
-            return !Committed.orphans(root.resolve("parquet/events")).isEmpty();
-        } catch (RuntimeException partlyWritten) {
-            return false;
-        }
-    }
-
-    private Process startJob(Path root, String... extra) throws IOException {
-        Files.createDirectories(root);
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx700m", "-Dspark.sql.streaming.fileSink.log.compactInterval=3"));
-        cmd.addAll(Arrays.asList(System.getProperty("streamingclicks.job.jvm-flags", "").split("\\s+")));
-        cmd.addAll(List.of("-jar", jar.toString(),
-                "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
+    /** Many small batches (800 records each), so the log compacts several times. */
+    private JobProcess startJob(Path root) {
+        return jobs.start(root, "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
                 "--data-dir", root.toString(), "--window", "1 minute", "--watermark", "1 minute",
-                "--uv-rsd", RSD, "--trigger", "200 ms"));
-        cmd.addAll(List.of(extra));
-        cmd.removeIf(String::isBlank);
-        return new ProcessBuilder(cmd).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(root.resolve("job.log").toFile())).start();
-    }
-
-    /**
-     * The job runs from a copy: a build re-shading {@code target/spark-job.jar} meanwhile (another module's
-     * developer in the same tree) would otherwise pull classes out from under the running JVM.
-     */
-    private Path privateCopyOfTheJar() throws Exception {
-        Path source = Path.of(System.getProperty("streamingclicks.job.jar", "target/spark-job.jar"));
-        Path copy = tmp.resolve("spark-job.jar");
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-            Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
-            try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(copy.toFile())) {
-                return z.getEntry("io/streamingclicks/job/Main.class") != null;
-            } catch (IOException halfWritten) {
-                return false;
-            }
-        });
-        return copy;
+                "--uv-rsd", RSD, "--trigger", "200 ms", "--max-offsets-per-trigger", "800");
     }
 
     private static void copyTree(Path from, Path to) throws IOException {

@@ -2,7 +2,6 @@ package io.streamingclicks.job.support;
 
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.job.ClickJob;
-import io.streamingclicks.job.accounting.OffsetLog;
 import io.streamingclicks.job.options.JobOptions;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
@@ -54,10 +53,7 @@ public final class JobRun implements AutoCloseable {
     public void awaitCommitted(String query, long records) {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
             assertAlive();
-            OffsetLog log = OffsetLog.read(checkpoint(query));
-            return log.committed().stream().max(Long::compare)
-                    .map(id -> log.batches().get(id).endOffsets().values().stream().mapToLong(Long::longValue).sum())
-                    .orElse(0L) >= records;
+            return Checkpoints.committedRecords(checkpoint(query)) >= records;
         });
     }
 
