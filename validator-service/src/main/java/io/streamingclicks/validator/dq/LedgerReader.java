@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -20,12 +21,20 @@ import io.streamingclicks.contract.LedgerFormat;
 
 /**
  * Reads the producer's ledger ({@link LedgerFormat}) into settled per-(second, page) sums. A count line is settled
- * once a later offset line of its file shows every partition's highest acknowledged offset below what the job has
+ * once a later flush's offset lines show every partition's highest acknowledged offset below what the job has
  * committed: its records have then all been read. A key with any unsettled line is left out.
+ * <p>A flush is its count lines, then one offset line per partition whose highest acknowledged offset moved. The
+ * offsets are judged once the whole run of offset lines is read, never after the first of them: the others would
+ * still hold the previous flush's (lower) offsets, and a key whose records went to those partitions past what the
+ * job has read would be settled too early and reported lost (seen end to end right after a job restart, when the
+ * job had caught up with the previous flush). A run at the end of a file still being written may be cut short, so
+ * it counts only once the file has been quiet for {@link #QUIET}.
  */
 public final class LedgerReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A ledger file untouched this long has no flush in progress (the producer flushes every 250 ms). */
+    static final Duration QUIET = Duration.ofSeconds(2);
 
     /** Sums for one (event-time second, page). */
     public record Sums(long acked, long inDoubt) {
@@ -62,12 +71,14 @@ public final class LedgerReader {
         Set<String> all = new HashSet<>();
         for (Path f : files) {
             List<String> lines;
+            boolean quiet;
             try {
+                quiet = Files.getLastModifiedTime(f).toInstant().isBefore(Instant.now().minus(QUIET));
                 lines = Files.readAllLines(f, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + f, e);
             }
-            readFile(lines, committedEnd, settled, unsettled, all);
+            readFile(lines, quiet, committedEnd, settled, unsettled, all);
         }
         unsettled.forEach(settled::remove);
         return new Ledger(settled, all, !files.isEmpty());
@@ -118,10 +129,12 @@ public final class LedgerReader {
         }
     }
 
-    static void readFile(List<String> lines, Map<Integer, Long> committedEnd, Map<String, Sums> settled,
-                         Set<String> unsettled, Set<String> all) {
+    /** @param complete whether the file has no flush in progress, so a run of offset lines at its end is whole */
+    static void readFile(List<String> lines, boolean complete, Map<Integer, Long> committedEnd,
+                         Map<String, Sums> settled, Set<String> unsettled, Set<String> all) {
         Map<String, Sums> pending = new HashMap<>();
         Map<Integer, Long> maxAcked = new HashMap<>();
+        boolean inOffsetRun = false;
         for (String line : lines) {
             JsonNode n;
             try {
@@ -133,22 +146,36 @@ public final class LedgerReader {
                 continue;
             }
             String type = n.path(LedgerFormat.TYPE).asText();
+            if (type.equals(LedgerFormat.TYPE_OFFSET)) {
+                maxAcked.put(n.path(LedgerFormat.PARTITION).asInt(), n.path(LedgerFormat.MAX_ACKED_OFFSET).asLong());
+                inOffsetRun = true;
+                continue;
+            }
+            if (inOffsetRun) {
+                settleIfConsumed(pending, maxAcked, committedEnd, settled);
+                inOffsetRun = false;
+            }
             if (type.equals(LedgerFormat.TYPE_COUNT)) {
                 long second = Instant.parse(n.path(LedgerFormat.SECOND).asText()).toEpochMilli();
                 String k = key(second, n.path(LedgerFormat.PAGE_ID).asText());
                 all.add(k);
                 pending.merge(k, new Sums(n.path(LedgerFormat.ACKED).asLong(), n.path(LedgerFormat.IN_DOUBT).asLong()),
                         Sums::plus);
-            } else if (type.equals(LedgerFormat.TYPE_OFFSET)) {
-                maxAcked.put(n.path(LedgerFormat.PARTITION).asInt(), n.path(LedgerFormat.MAX_ACKED_OFFSET).asLong());
-                boolean consumed = maxAcked.entrySet().stream()
-                        .allMatch(e -> e.getValue() < committedEnd.getOrDefault(e.getKey(), 0L));
-                if (consumed) {
-                    pending.forEach((k, v) -> settled.merge(k, v, Sums::plus));
-                    pending.clear();
-                }
             }
         }
+        if (inOffsetRun && complete) {
+            settleIfConsumed(pending, maxAcked, committedEnd, settled);
+        }
         unsettled.addAll(pending.keySet());
+    }
+
+    private static void settleIfConsumed(Map<String, Sums> pending, Map<Integer, Long> maxAcked,
+                                         Map<Integer, Long> committedEnd, Map<String, Sums> settled) {
+        boolean consumed = maxAcked.entrySet().stream()
+                .allMatch(e -> e.getValue() < committedEnd.getOrDefault(e.getKey(), 0L));
+        if (consumed) {
+            pending.forEach((k, v) -> settled.merge(k, v, Sums::plus));
+            pending.clear();
+        }
     }
 }
