@@ -103,17 +103,9 @@ public final class LedgerReader {
                 throw new UncheckedIOException("cannot read " + f, e);
             }
             for (String line : lines) {
-                JsonNode n;
-                try {
-                    n = JSON.readTree(line);
-                } catch (IOException partial) {
-                    continue; // the producer is appending this line
-                }
+                JsonNode n = parse(line);
                 if (n != null && n.path(LedgerFormat.TYPE).asText().equals(LedgerFormat.TYPE_COUNT)) {
-                    long second = Instant.parse(n.path(LedgerFormat.SECOND).asText()).toEpochMilli();
-                    sums.merge(key(second, n.path(LedgerFormat.PAGE_ID).asText()),
-                            new Sums(n.path(LedgerFormat.ACKED).asLong(), n.path(LedgerFormat.IN_DOUBT).asLong()),
-                            Sums::plus);
+                    sums.merge(countKey(n), countSums(n), Sums::plus);
                 }
             }
         }
@@ -136,12 +128,7 @@ public final class LedgerReader {
         Map<Integer, Long> maxAcked = new HashMap<>();
         boolean inOffsetRun = false;
         for (String line : lines) {
-            JsonNode n;
-            try {
-                n = JSON.readTree(line);
-            } catch (IOException partial) {
-                continue; // the producer is appending this line
-            }
+            JsonNode n = parse(line);
             if (n == null) {
                 continue;
             }
@@ -156,17 +143,33 @@ public final class LedgerReader {
                 inOffsetRun = false;
             }
             if (type.equals(LedgerFormat.TYPE_COUNT)) {
-                long second = Instant.parse(n.path(LedgerFormat.SECOND).asText()).toEpochMilli();
-                String k = key(second, n.path(LedgerFormat.PAGE_ID).asText());
+                String k = countKey(n);
                 all.add(k);
-                pending.merge(k, new Sums(n.path(LedgerFormat.ACKED).asLong(), n.path(LedgerFormat.IN_DOUBT).asLong()),
-                        Sums::plus);
+                pending.merge(k, countSums(n), Sums::plus);
             }
         }
         if (inOffsetRun && complete) {
             settleIfConsumed(pending, maxAcked, committedEnd, settled);
         }
         unsettled.addAll(pending.keySet());
+    }
+
+    /** One ledger line, or null for an empty or partial one (the producer may be appending it). */
+    private static JsonNode parse(String line) {
+        try {
+            return JSON.readTree(line);
+        } catch (IOException partial) {
+            return null;
+        }
+    }
+
+    private static String countKey(JsonNode count) {
+        return key(Instant.parse(count.path(LedgerFormat.SECOND).asText()).toEpochMilli(),
+                count.path(LedgerFormat.PAGE_ID).asText());
+    }
+
+    private static Sums countSums(JsonNode count) {
+        return new Sums(count.path(LedgerFormat.ACKED).asLong(), count.path(LedgerFormat.IN_DOUBT).asLong());
     }
 
     private static void settleIfConsumed(Map<String, Sums> pending, Map<Integer, Long> maxAcked,
