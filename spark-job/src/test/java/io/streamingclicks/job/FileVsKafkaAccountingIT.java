@@ -6,6 +6,10 @@ import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.contract.LedgerFormat;
 import io.streamingclicks.job.accounting.CommittedFiles;
 import io.streamingclicks.job.options.JobOptions;
+import io.streamingclicks.job.support.Landing;
+import io.streamingclicks.job.support.SharedKafka;
+import io.streamingclicks.job.support.TestSpark;
+import io.streamingclicks.job.support.Trees;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -14,9 +18,9 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -25,12 +29,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -60,6 +62,7 @@ import static org.awaitility.Awaitility.await;
  * <p>Self-contained on purpose: the Spark session, the Kafka sender and the landing writer are small copies of what
  * {@code support/} has, which is being reworked at the same time.
  */
+@ExtendWith(SharedKafka.class)
 class FileVsKafkaAccountingIT {
 
     private static final Duration WINDOW = Duration.ofMinutes(1);
@@ -103,25 +106,9 @@ class FileVsKafkaAccountingIT {
     }
 
     @BeforeAll
-    static void start() {
-        cluster = KafkaCluster.startForTests();
-        // The same settings as support/TestSpark: getOrCreate shares the session with other tests of this JVM.
-        spark = SparkSession.builder()
-                .master("local[2]")
-                .appName("spark-job-tests")
-                .config("spark.sql.shuffle.partitions", "3")
-                .config("spark.ui.enabled", "false")
-                .config("spark.driver.host", "127.0.0.1")
-                .config("spark.driver.bindAddress", "127.0.0.1")
-                .config("spark.sql.session.timeZone", "UTC")
-                .getOrCreate();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void start(KafkaCluster shared) {
+        cluster = shared;
+        spark = TestSpark.get();
     }
 
     private static Instant at(int minutes, int seconds) {
@@ -222,7 +209,7 @@ class FileVsKafkaAccountingIT {
             List<List<Line>> phases = in.filePhases();
             for (List<Line> phase : phases) {
                 String name = "clicks-" + (1000 + n++) + ".jsonl";
-                writeLanding(landing, name, phase);
+                Landing.write(landing, name, phase.stream().map(Line::text).toList());
                 for (int i = 0; i < phase.size(); i++) {
                     if (phase.get(i).id() != null) {
                         fileLine.put(phase.get(i).id(), name + ":" + (i + 1));
@@ -494,10 +481,10 @@ class FileVsKafkaAccountingIT {
      */
     private static void writeFixture(Path root, String name, Input in, Accounting a, boolean files) throws IOException {
         Path fixture = Path.of("target").resolve(name).toAbsolutePath();
-        deleteTree(fixture);
+        Trees.delete(fixture);
         for (String dir : files ? List.of("chk", "parquet", "progress", "landing") : List.of("chk", "parquet",
                 "progress")) {
-            copyTree(root.resolve(dir), fixture.resolve(dir));
+            Trees.copy(root.resolve(dir), fixture.resolve(dir));
         }
         if (files) {
             writeLedger(fixture.resolve("ledger"), in);
@@ -632,14 +619,6 @@ class FileVsKafkaAccountingIT {
         return out;
     }
 
-    /** As the producer's landing mode: a hidden {@code .name.tmp}, then an atomic rename. */
-    private static void writeLanding(Path dir, String name, List<Line> lines) throws IOException {
-        Files.createDirectories(dir);
-        Path tmp = dir.resolve("." + name + ".tmp");
-        Files.write(tmp, lines.stream().map(Line::text).toList(), StandardCharsets.UTF_8);
-        Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
-    }
-
     private static List<String> lines(Path p) {
         try {
             return Files.readAllLines(p, StandardCharsets.UTF_8);
@@ -661,30 +640,5 @@ class FileVsKafkaAccountingIT {
         return out;
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
-    }
 }

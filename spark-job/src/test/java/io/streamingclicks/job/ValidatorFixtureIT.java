@@ -2,6 +2,7 @@ package io.streamingclicks.job;
 
 import io.streamingclicks.contract.LedgerFormat;
 import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.job.support.Trees;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
@@ -19,17 +20,14 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -130,9 +128,9 @@ class ValidatorFixtureIT {
 
         Path fixture = Path.of(System.getProperty("streamingclicks.job.validator-fixture",
                 "target/validator-fixture")).toAbsolutePath();
-        deleteTree(fixture);
+        Trees.delete(fixture);
         for (String dir : List.of("chk", "parquet", "progress")) {
-            copyTree(root.resolve(dir), fixture.resolve(dir));
+            Trees.copy(root.resolve(dir), fixture.resolve(dir));
         }
         writeLedger(fixture.resolve("ledger"), sent);
         writeProperties(fixture, root, bad, sent);
@@ -231,34 +229,5 @@ class ValidatorFixtureIT {
                 "--uv-rsd", RSD, "--trigger", "200 ms", "--max-offsets-per-trigger", "800");
     }
 
-    private static void copyTree(Path from, Path to) throws IOException {
-        if (!Files.isDirectory(from)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            s.sorted(Comparator.reverseOrder()).forEach(p -> {
-                try {
-                    Files.delete(p);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        }
-    }
 }
