@@ -27,6 +27,8 @@ SERVICES :=
 reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 
 include $(sort $(wildcard */module.mk))
+# The containerized stack last: its rules depend on every module's artifact variables.
+include infra/compose.mk
 
 .PHONY: help build test run stop status prereqs clean-build
 help: ## list the targets
