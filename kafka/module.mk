@@ -10,6 +10,9 @@ $(KAFKA_JAR): $(MVN) pom.xml kafka/pom.xml infra/contract/pom.xml $(shell find k
 	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl kafka -am
 	@touch $@
 
+# BROKER=1..3, checked before compose is asked (KafkaCtl checks it for the local cluster).
+broker_id = $(if $(filter 1 2 3,$(BROKER)),$(BROKER),$(error BROKER must be 1, 2 or 3, got '$(BROKER)'))
+
 .PHONY: kafka-up kafka-down kafka-kill kafka-start kafka-status kafka-describe kafka-topics \
 	kafka-console-producer kafka-console-consumer kafka-logs
 kafka-up: $(KAFKA_JAR) ## start the 3 brokers (127.0.0.1:9092-9094) and create the topic; waits for full ISR
@@ -18,11 +21,14 @@ kafka-up: $(KAFKA_JAR) ## start the 3 brokers (127.0.0.1:9092-9094) and create t
 kafka-down: ## stop the brokers gracefully; data is kept under run/kafka
 	@if [ -f $(KAFKA_JAR) ]; then $(KAFKACTL) down; fi
 
-kafka-kill: $(KAFKA_JAR) ## SIGKILL one broker: make kafka-kill BROKER=2
-	@$(KAFKACTL) kill $(BROKER)
+kafka-kill: ## SIGKILL one broker, in whichever stack runs: make kafka-kill BROKER=2
+	@if [ "$(STACK)" = compose ]; then $(COMPOSE) kill -s SIGKILL kafka-$(call broker_id); \
+	else $(MAKE) --no-print-directory $(KAFKA_JAR) && $(KAFKACTL) kill $(BROKER); fi
 
-kafka-start: $(KAFKA_JAR) ## start one broker again and wait until it is back in every ISR: make kafka-start BROKER=2
-	@$(KAFKACTL) start $(BROKER)
+kafka-start: ## start one broker again and wait until it is back in every ISR, in whichever stack runs: make kafka-start BROKER=2
+	@if [ "$(STACK)" = compose ]; then $(COMPOSE) start kafka-$(call broker_id) && \
+	  $(COMPOSE) run --rm --no-deps kafka-init; \
+	else $(MAKE) --no-print-directory $(KAFKA_JAR) && $(KAFKACTL) start $(BROKER); fi
 
 kafka-status: ## one line per broker
 	@if [ -f $(KAFKA_JAR) ]; then $(KAFKACTL) status; else echo "kafka  not built"; fi

@@ -41,12 +41,15 @@ status-spark: ## is the Spark job running, and its queries' last progress
 	@for q in uv pv events quarantine; do f="$(DATA_DIR)/progress/$$q.jsonl"; \
 	  if [ -f "$$f" ]; then printf '  %-10s %s\n' "$$q" "$$(tail -n 1 "$$f" | cut -c1-160)"; fi; done
 
-kill-spark: ## SIGKILL the Spark job, as in a crash (make restart-spark resumes from the checkpoints)
-	@infra/bin/service.sh kill spark
+kill-spark: ## SIGKILL the Spark job, as in a crash, in whichever stack runs (make restart-spark resumes from the checkpoints)
+	@if [ "$(STACK)" = compose ]; then $(COMPOSE) kill -s SIGKILL $(SPARK_SERVICE); \
+	else infra/bin/service.sh kill spark; fi
 
-restart-spark: ## start the Spark job again after a stop or kill-spark: it resumes from DATA_DIR/chk
-	@infra/bin/service.sh stop spark 60
-	@$(MAKE) --no-print-directory run-spark
+restart-spark: ## start the Spark job again after a stop or kill-spark, in whichever stack runs: it resumes from its checkpoints
+	@if [ "$(STACK)" = compose ]; then \
+	  $(COMPOSE) --profile cluster stop -t 60 $(SPARK_SERVICE) && $(COMPOSE) --profile cluster start $(SPARK_SERVICE) && \
+	  COMPOSE="$(COMPOSE)" infra/bin/compose-wait.sh $(SPARK_SERVICE); \
+	else infra/bin/service.sh stop spark 60 && $(MAKE) --no-print-directory run-spark; fi
 
 bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## processed rows/s of the job vs Kafka's ConsumerPerformance on the same topic: make bench-spark BENCH_EVENTS=1000000
 	@spark-job/bench/bench-spark.sh $(SPARK_JOB_JAR) kafka/target/lib $(BENCH_EVENTS)
