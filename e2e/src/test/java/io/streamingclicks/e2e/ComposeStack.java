@@ -72,8 +72,9 @@ final class ComposeStack implements AutoCloseable {
         }
     }
 
-    ComposeStack scale(String service, int n) {
-        compose.withScaledService(service, n);
+    /** Starts only these services (and what they depend on) instead of every service of the active profiles. */
+    ComposeStack only(String... services) {
+        compose.withServices(services);
         return this;
     }
 
