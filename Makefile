@@ -32,7 +32,7 @@ include infra/compose.mk
 
 .PHONY: help build test run stop status prereqs clean-build
 help: ## list the targets
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | column -t -s $$'\t'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | column -t -s $$'\t'
 
 $(MVN):
 	@echo "[build] bootstrapping Maven $(MAVEN_VERSION) into $(BUILD_DIR)/ with the installed Maven"

@@ -69,8 +69,10 @@ ps: ## the containers of the stack, with health
 logs: ## follow the stack's logs: make logs [SERVICE=spark]
 	@$(COMPOSE) --profile cluster logs -f --tail=100 $(SERVICE)
 
-demo-late: ## walkthrough: a burst inside the watermark and one beyond it; which events were counted, which dropped
+demo-late: ## walkthrough on the running stack: a burst inside the watermark and one beyond it; what was counted, what dropped
+	@infra/bin/check-prereqs.sh curl python3
 	@PRODUCER_URL=$(PRODUCER_URL) VALIDATOR_URL=$(VALIDATOR_URL) infra/bin/demo-late.sh
 
-demo-recovery: ## walkthrough: SIGKILL the job with a batch in flight, restart, print duplicates and reconciliation
-	@STACK=$(STACK) VALIDATOR_URL=$(VALIDATOR_URL) infra/bin/demo-recovery.sh
+demo-recovery: ## walkthrough on the running stack: SIGKILL the job with a batch in flight, restart, print duplicates and reconciliation
+	@infra/bin/check-prereqs.sh curl python3
+	@STACK=$(STACK) COMPOSE_PROJECT=$(COMPOSE_PROJECT) VALIDATOR_URL=$(VALIDATOR_URL) infra/bin/demo-recovery.sh
