@@ -43,7 +43,7 @@ images: prereqs-docker $(KAFKA_JAR) $(PRODUCER_JAR) $(VALIDATOR_JAR) $(SPARK_HOM
 	done
 
 prereqs-docker:
-	@infra/bin/check-prereqs.sh docker $(firstword $(COMPOSE_BIN))
+	@infra/bin/check-prereqs.sh docker $(if $(filter docker-compose,$(COMPOSE_BIN)),docker-compose)
 	@docker info >/dev/null 2>&1 || { echo "the Docker engine does not answer at $${DOCKER_HOST:-unix:///var/run/docker.sock}: start it (dockerd, or systemctl start docker)" >&2; exit 1; }
 
 up: images ## the stack in containers: 3 brokers, topic, producer, Spark (local[2]), validator; waits until healthy

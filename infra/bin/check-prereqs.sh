@@ -24,6 +24,9 @@ fi
 for extra in "$@"; do
   case $extra in
     chromium) need chromium "headless browser for the dashboard test" "apt-get install -y chromium" ;;
+    docker) need docker "the containerized stack" "apt-get install -y docker.io (then start dockerd)" ;;
+    docker-compose) need docker-compose "runs docker-compose.yml (or Compose v2: docker compose)" "apt-get install -y docker-compose" ;;
+    python3) need python3 "the demos read the services' JSON with it" "apt-get install -y python3" ;;
     *) need "$extra" "needed by this target" "apt-get install -y $extra" ;;
   esac
 done
