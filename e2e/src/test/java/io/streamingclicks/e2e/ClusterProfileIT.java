@@ -79,7 +79,7 @@ class ClusterProfileIT {
 
         // The same job in local mode over the same topic, writing its own data root in the same volume.
         String project = stack.project();
-        Path work = Files.createDirectories(Path.of("target", "e2e-cluster")).toAbsolutePath();
+        Path work = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "e2e-cluster-").toAbsolutePath();
         try (GenericContainer<?> local = new GenericContainer<>(DockerImageName.parse(
                 System.getenv().getOrDefault("IMAGE_PREFIX", "streaming-clicks") + "/spark:"
                         + System.getenv().getOrDefault("IMAGE_TAG", "latest")))
