@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -27,14 +26,12 @@ import io.streamingclicks.contract.LedgerFormat;
  * offsets are judged once the whole run of offset lines is read, never after the first of them: the others would
  * still hold the previous flush's (lower) offsets, and a key whose records went to those partitions past what the
  * job has read would be settled too early and reported lost (seen end to end right after a job restart, when the
- * job had caught up with the previous flush). A run at the end of a file still being written may be cut short, so
- * it counts only once the file has been quiet for {@link #QUIET}.
+ * job had caught up with the previous flush). A run at the end of a file counts only when the file ends with a
+ * whole line: a flush is appended in one write, so a reader that meets a cut line knows the flush is still coming.
  */
 public final class LedgerReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** A ledger file untouched this long has no flush in progress (the producer flushes every 250 ms). */
-    static final Duration QUIET = Duration.ofSeconds(2);
 
     /** Sums for one (event-time second, page). */
     public record Sums(long acked, long inDoubt) {
@@ -70,15 +67,13 @@ public final class LedgerReader {
         Set<String> unsettled = new HashSet<>();
         Set<String> all = new HashSet<>();
         for (Path f : files) {
-            List<String> lines;
-            boolean quiet;
+            String content;
             try {
-                quiet = Files.getLastModifiedTime(f).toInstant().isBefore(Instant.now().minus(QUIET));
-                lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+                content = Files.readString(f, StandardCharsets.UTF_8);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + f, e);
             }
-            readFile(lines, quiet, committedEnd, settled, unsettled, all);
+            readFile(content.lines().toList(), content.endsWith("\n"), committedEnd, settled, unsettled, all);
         }
         unsettled.forEach(settled::remove);
         return new Ledger(settled, all, !files.isEmpty());
@@ -121,7 +116,7 @@ public final class LedgerReader {
         }
     }
 
-    /** @param complete whether the file has no flush in progress, so a run of offset lines at its end is whole */
+    /** @param complete whether the file ends with a whole line, so a run of offset lines at its end is whole */
     static void readFile(List<String> lines, boolean complete, Map<Integer, Long> committedEnd,
                          Map<String, Sums> settled, Set<String> unsettled, Set<String> all) {
         Map<String, Sums> pending = new HashMap<>();

@@ -51,7 +51,7 @@ class LedgerReaderTest {
     }
 
     @Test
-    void theLastFlushOfAFileStillBeingWrittenWaitsForTheFileToBeQuiet() {
+    void theLastFlushOfAFileCutMidLineWaitsForTheRestOfIt() {
         Map<Integer, Long> allRead = Map.of(0, 100L, 1, 100L, 2, 100L);
         assertThat(read(FLUSH_1 + FLUSH_2, false, allRead)).containsKey(SECOND_34).doesNotContainKey(SECOND_35);
         assertThat(read(FLUSH_1 + FLUSH_2, true, allRead)).containsKeys(SECOND_34, SECOND_35);
