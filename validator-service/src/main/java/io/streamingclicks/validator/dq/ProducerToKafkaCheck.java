@@ -3,6 +3,7 @@ package io.streamingclicks.validator.dq;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -54,30 +55,10 @@ public class ProducerToKafkaCheck implements Check {
             String k = LedgerReader.key(((Number) r.get("second_ms")).longValue(), (String) r.get("page_id"));
             kafka.put(k, DuplicateKeysCheck.n(r, "n"));
         }
-        long lost = 0;
-        long doubled = 0;
-        long badKeys = 0;
-        String example = "";
-        for (Map.Entry<String, LedgerReader.Sums> e : ledger.settled().entrySet()) {
-            long inKafka = kafka.getOrDefault(e.getKey(), 0L);
-            LedgerReader.Sums s = e.getValue();
-            if (inKafka < s.acked() || inKafka > s.acked() + s.inDoubt()) {
-                badKeys++;
-                lost += Math.max(0, s.acked() - inKafka);
-                doubled += Math.max(0, inKafka - s.acked() - s.inDoubt());
-                if (example.isEmpty()) {
-                    example = "; e.g. " + e.getKey() + ": acked " + s.acked() + ", in doubt " + s.inDoubt()
-                            + ", in Kafka " + inKafka;
-                }
-            }
-        }
-        for (Map.Entry<String, Long> e : kafka.entrySet()) {
-            if (!ledger.allKeys().contains(e.getKey())) {
-                external += e.getValue();
-            }
-        }
-        return List.of(CheckResult.zero(NAME, badKeys, badKeys + " of "
-                + ledger.settled().size() + " settled (second, page) keys disagree: " + lost + " events lost, "
-                + doubled + " doubled; " + external + " external events" + example));
+        LedgerComparison c = LedgerComparison.of(ledger, Set.of(), kafka, "Kafka");
+        external += c.external();
+        return List.of(CheckResult.zero(NAME, c.badKeys(), c.badKeys() + " of "
+                + c.compared() + " settled (second, page) keys disagree: " + c.lost() + " events lost, "
+                + c.doubled() + " doubled; " + external + " external events" + c.example()));
     }
 }

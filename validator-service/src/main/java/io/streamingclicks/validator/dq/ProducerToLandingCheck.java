@@ -66,41 +66,17 @@ public class ProducerToLandingCheck implements Check {
         } finally {
             ws.set("line_files", null);
         }
-        long settled = 0;
-        long badKeys = 0;
-        long lost = 0;
-        long doubled = 0;
-        String example = "";
-        for (Map.Entry<String, LedgerReader.Sums> e : ledger.settled().entrySet()) {
-            if (unsettled.contains(e.getKey())) {
-                continue;
-            }
-            settled++;
-            long n = events.getOrDefault(e.getKey(), 0L);
-            LedgerReader.Sums s = e.getValue();
-            if (n < s.acked() || n > s.acked() + s.inDoubt()) {
-                badKeys++;
-                lost += Math.max(0, s.acked() - n);
-                doubled += Math.max(0, n - s.acked() - s.inDoubt());
-                if (example.isEmpty()) {
-                    example = "; e.g. " + e.getKey() + ": acked " + s.acked() + ", in doubt " + s.inDoubt()
-                            + ", in events " + n;
-                }
-            }
-        }
-        for (Map.Entry<String, Long> e : events.entrySet()) {
-            if (!ledger.allKeys().contains(e.getKey())) {
-                external += e.getValue();
-            }
-        }
+        LedgerComparison c = LedgerComparison.of(ledger, unsettled, events, "events");
+        external += c.external();
+        long settled = c.compared();
         if (settled == 0) {
             return List.of(CheckResult.notApplicable(NAME, "no settled (second, page) key yet: "
                     + pending.size() + " landing files not yet committed by the events query"));
         }
-        return List.of(CheckResult.zero(NAME, badKeys, badKeys + " of " + settled + " settled (second, page) keys"
-                + " disagree: " + lost + " events lost, " + doubled + " doubled; " + (ledger.settled().size() - settled)
-                + " keys pending in " + pending.size() + " uncommitted landing files; " + external + " external events"
-                + example));
+        return List.of(CheckResult.zero(NAME, c.badKeys(), c.badKeys() + " of " + settled
+                + " settled (second, page) keys disagree: " + c.lost() + " events lost, " + c.doubled() + " doubled; "
+                + (ledger.settled().size() - settled) + " keys pending in " + pending.size()
+                + " uncommitted landing files; " + external + " external events" + c.example()));
     }
 
     /** Landing files the events query has read in a committed batch, from its checkpoint and source log. */
