@@ -26,7 +26,7 @@ public class FreshnessCheck implements Check {
     @Override
     public List<CheckResult> run(Workspace ws) throws Exception {
         Long sealed = ws.snapshot().sealedMs();
-        if (sealed == null) {
+        if (sealed == null || sealed == 0) { // 0: Spark's watermark before the first event
             return List.of(new CheckResult("freshness", Status.WARN, null, (double) warn.toSeconds(),
                     (double) fail.toSeconds(), "no committed uv and pv batch yet: no watermark", Instant.now()));
         }
