@@ -3,13 +3,12 @@ package io.streamingclicks.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingclicks.contract.ClickEventContract;
-import io.streamingclicks.contract.LedgerFormat;
 import io.streamingclicks.job.accounting.CommittedFiles;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.support.Landing;
 import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
-import io.streamingclicks.job.support.Trees;
+import io.streamingclicks.job.support.ValidatorFixtures;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,8 +54,8 @@ import static org.awaitility.Awaitility.await;
  * (window, page), pv + the events DESIGN.md's link 3 names as dropped as late = the distinct input events of that
  * key, and the named ones are exactly the input events pv does not count. Reads only durable state (checkpoints,
  * committed output). The file variant's data root (with its landing files and a producer ledger) is written to
- * {@code target/validator-fixture-files} and the Kafka variant's to {@code target/validator-fixture-kafka-accounting}
- * for validator-service's file-source accounting tests.
+ * fixture {@code files} and the Kafka variant's to fixture {@code kafka-accounting} ({@link ValidatorFixtures}, shipped
+ * in this module's test jar) for validator-service's file-source accounting tests.
  *
  * <p>Self-contained on purpose: the Spark session, the Kafka sender and the landing writer are small copies of what
  * {@code support/} has, which is being reworked at the same time.
@@ -271,8 +269,8 @@ class FileVsKafkaAccountingIT {
         assertThat(diff).as("pv files - kafka per (window, page)").isEqualTo(racyPerKey);
         System.out.printf("pv files - kafka per (window, page), where they differ: %s%n", diff);
 
-        writeFixture(filesRoot, "validator-fixture-files", in, files, true);
-        writeFixture(kafkaRoot, "validator-fixture-kafka-accounting", in, kafka, false);
+        writeFixture(filesRoot, "files", in, files, true);
+        writeFixture(kafkaRoot, "kafka-accounting", in, kafka, false);
     }
 
     /** Distinct input events per (window start ms, page) of the windows sealed by {@code sealedAt}. */
@@ -480,20 +478,15 @@ class FileVsKafkaAccountingIT {
      * and {@code fixture.properties} with the settings and the expected figures.
      */
     private static void writeFixture(Path root, String name, Input in, Accounting a, boolean files) throws IOException {
-        Path fixture = Path.of("target").resolve(name).toAbsolutePath();
-        Trees.delete(fixture);
-        for (String dir : files ? List.of("chk", "parquet", "progress", "landing") : List.of("chk", "parquet",
-                "progress")) {
-            Trees.copy(root.resolve(dir), fixture.resolve(dir));
-        }
+        Path fixture = ValidatorFixtures.copy(root, name, files ? List.of("chk", "parquet", "progress", "landing")
+                : List.of("chk", "parquet", "progress"));
         if (files) {
-            writeLedger(fixture.resolve("ledger"), in);
+            ValidatorFixtures.writeLedger(fixture, T, in.all().stream().filter(l -> l.id() != null)
+                    .map(l -> new ValidatorFixtures.LedgerKey(l.time(), l.page(),
+                            l.id().startsWith("late-") || l.id().startsWith("racy-")))
+                    .toList(), Map.of());
         }
-        Properties p = new Properties();
-        p.setProperty("WINDOW_DURATION", WINDOW.toString());
-        p.setProperty("WATERMARK_DELAY", WATERMARK.toString());
-        p.setProperty("UV_RSD", "0.01");
-        p.setProperty("written_at", Instant.now().toString());
+        Properties p = ValidatorFixtures.settings(WINDOW, WATERMARK, "0.01");
         p.setProperty("source", files ? "files" : "kafka");
         long dropped = a.dropped().values().stream().mapToLong(Set::size).sum();
         p.setProperty("dropped_as_late", Long.toString(dropped));
@@ -515,41 +508,7 @@ class FileVsKafkaAccountingIT {
             }
         }
         Files.write(fixture.resolve("input.jsonl"), input, StandardCharsets.UTF_8);
-        try (OutputStream out = Files.newOutputStream(fixture.resolve("fixture.properties"))) {
-            p.store(out, "written by spark-job FileVsKafkaAccountingIT");
-        }
-        System.out.printf("validator fixture written to %s%n", fixture);
-    }
-
-    private static void writeLedger(Path dir, Input in) throws IOException {
-        Files.createDirectories(dir);
-        Map<String, Long> counts = new TreeMap<>();
-        for (Line l : in.all()) {
-            if (l.id() != null) {
-                boolean late = l.id().startsWith("late-") || l.id().startsWith("racy-");
-                counts.merge(l.time().truncatedTo(ChronoUnit.SECONDS) + "\u0000" + l.page() + "\u0000"
-                        + (late ? LedgerFormat.LATE : LedgerFormat.ON_TIME), 1L, Long::sum);
-            }
-        }
-        List<String> lines = new ArrayList<>();
-        counts.forEach((k, n) -> {
-            String[] f = k.split("\u0000");
-            Map<String, Object> line = new LinkedHashMap<>();
-            line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_COUNT);
-            line.put(LedgerFormat.SECOND, f[0]);
-            line.put(LedgerFormat.PAGE_ID, f[1]);
-            line.put(LedgerFormat.LATENESS, f[2]);
-            line.put(LedgerFormat.ACKED, n);
-            line.put(LedgerFormat.IN_DOUBT, 0);
-            line.put(LedgerFormat.FAILED, 0);
-            try {
-                lines.add(JSON.writeValueAsString(line));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        Files.write(dir.resolve(LedgerFormat.FILE_PREFIX + T.toEpochMilli() + LedgerFormat.FILE_SUFFIX), lines,
-                StandardCharsets.UTF_8);
+        ValidatorFixtures.store(fixture, p, "FileVsKafkaAccountingIT");
     }
 
     // ---------------------------------------------------------------------------------------------- plumbing

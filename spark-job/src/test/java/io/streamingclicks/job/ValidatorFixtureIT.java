@@ -1,8 +1,6 @@
 package io.streamingclicks.job;
 
-import io.streamingclicks.contract.LedgerFormat;
 import io.streamingclicks.job.accounting.OffsetLog;
-import io.streamingclicks.job.support.Trees;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
@@ -10,6 +8,7 @@ import io.streamingclicks.job.support.JobProcess;
 import io.streamingclicks.job.support.JobProcesses;
 import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
+import io.streamingclicks.job.support.ValidatorFixtures;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.spark.sql.SparkSession;
@@ -19,8 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Timestamp;
@@ -43,8 +40,9 @@ import static org.awaitility.Awaitility.await;
  * bad records in many small batches with the file sink log compacting every 3 batches, is SIGKILLed with a batch of
  * the events query in flight (an orphan, maybe truncated, Parquet file left in {@code parquet/events}), restarts and
  * seals every data window. The data root (chk, parquet, progress), a producer ledger of exactly what was sent, and
- * {@code fixture.properties} (settings and the job's own committed counts) go to {@code target/validator-fixture},
- * which {@code validator-service}'s {@code RealJobFixtureTest} checks.
+ * {@code fixture.properties} (settings and the job's own committed counts) go to fixture {@code real-job}
+ * ({@link ValidatorFixtures}: {@code target/validator-fixtures/real-job}, shipped in this module's test jar), which
+ * {@code validator-service}'s {@code RealJobFixtureTest} checks.
  */
 @ExtendWith(SharedKafka.class)
 class ValidatorFixtureIT {
@@ -126,13 +124,9 @@ class ValidatorFixtureIT {
             assertThat(orphans).allMatch(Files::exists);
         }
 
-        Path fixture = Path.of(System.getProperty("streamingclicks.job.validator-fixture",
-                "target/validator-fixture")).toAbsolutePath();
-        Trees.delete(fixture);
-        for (String dir : List.of("chk", "parquet", "progress")) {
-            Trees.copy(root.resolve(dir), fixture.resolve(dir));
-        }
-        writeLedger(fixture.resolve("ledger"), sent);
+        Path fixture = ValidatorFixtures.copy(root, "real-job", List.of("chk", "parquet", "progress"));
+        ValidatorFixtures.writeLedger(fixture, T, sent.stream()
+                .map(e -> new ValidatorFixtures.LedgerKey(e.eventTime(), e.page(), e.late())).toList(), maxAcked);
         writeProperties(fixture, root, bad, sent);
 
         // What the fixture is for: a compacted log, and a Parquet file on disk that no log names.
@@ -143,7 +137,6 @@ class ValidatorFixtureIT {
         }
         assertThat(Committed.orphans(fixture.resolve("parquet/events")))
                 .as("a Parquet file in the copied events sink not named by its log").isNotEmpty();
-        System.out.printf("validator fixture written to %s%n", fixture);
     }
 
     /** One producer event as the ledger counts it; null for a record that is not a producer event. */
@@ -163,38 +156,9 @@ class ValidatorFixtureIT {
     /** Per partition, the highest offset acknowledged for a producer event. */
     private final Map<Integer, Long> maxAcked = new TreeMap<>();
 
-    /** The ledger a producer would have written for exactly these acknowledged sends (LedgerFormat). */
-    private void writeLedger(Path dir, List<Sent> sent) throws IOException {
-        Files.createDirectories(dir);
-        Map<String, Long> counts = new TreeMap<>();
-        for (Sent s : sent) {
-            String second = s.eventTime().truncatedTo(ChronoUnit.SECONDS).toString();
-            counts.merge(second + "\u0000" + s.page() + "\u0000" + (s.late() ? LedgerFormat.LATE
-                    : LedgerFormat.ON_TIME), 1L, Long::sum);
-        }
-        List<String> lines = new ArrayList<>();
-        counts.forEach((k, n) -> {
-            String[] f = k.split("\u0000");
-            lines.add("{\"" + LedgerFormat.TYPE + "\":\"" + LedgerFormat.TYPE_COUNT + "\",\"" + LedgerFormat.SECOND
-                    + "\":\"" + f[0] + "\",\"" + LedgerFormat.PAGE_ID + "\":\"" + f[1] + "\",\""
-                    + LedgerFormat.LATENESS + "\":\"" + f[2] + "\",\"" + LedgerFormat.ACKED + "\":" + n + ",\""
-                    + LedgerFormat.IN_DOUBT + "\":0,\"" + LedgerFormat.FAILED + "\":0}");
-        });
-        String at = Instant.now().toString();
-        maxAcked.forEach((p, o) -> lines.add("{\"" + LedgerFormat.TYPE + "\":\"" + LedgerFormat.TYPE_OFFSET + "\",\""
-                + LedgerFormat.AT + "\":\"" + at + "\",\"" + LedgerFormat.PARTITION + "\":" + p + ",\""
-                + LedgerFormat.MAX_ACKED_OFFSET + "\":" + o + "}"));
-        Files.write(dir.resolve(LedgerFormat.FILE_PREFIX + T.toEpochMilli() + LedgerFormat.FILE_SUFFIX), lines,
-                StandardCharsets.UTF_8);
-    }
-
     /** The settings the job ran with and its own committed counts (read through _spark_metadata, never a glob). */
     private void writeProperties(Path fixture, Path root, int bad, List<Sent> sent) throws IOException {
-        Properties p = new Properties();
-        p.setProperty("WINDOW_DURATION", WINDOW.toString());
-        p.setProperty("WATERMARK_DELAY", WATERMARK.toString());
-        p.setProperty("UV_RSD", RSD);
-        p.setProperty("written_at", Instant.now().toString());
+        Properties p = ValidatorFixtures.settings(WINDOW, WATERMARK, RSD);
         p.setProperty("first_window", T.toString());
         p.setProperty("last_window", T.plus(SPAN).minus(WINDOW).toString());
         p.setProperty("producer_events", Long.toString(sent.size()));
@@ -211,9 +175,7 @@ class ValidatorFixtureIT {
         assertThat(Long.parseLong(p.getProperty("rows.events")) + Long.parseLong(p.getProperty("rows.quarantine")))
                 .as("events + quarantine = every record the events query read").isEqualTo(read);
         assertThat(Long.parseLong(p.getProperty("rows.quarantine"))).isEqualTo(bad);
-        try (OutputStream out = Files.newOutputStream(fixture.resolve("fixture.properties"))) {
-            p.store(out, "written by spark-job ValidatorFixtureIT");
-        }
+        ValidatorFixtures.store(fixture, p, "ValidatorFixtureIT");
     }
 
     private static void awaitAllRead(JobProcess job, long total) {

@@ -3,7 +3,6 @@ package io.streamingclicks.validator.dq;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +13,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,30 +30,26 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingclicks.validator.committed.CommittedOutputReader;
 import io.streamingclicks.validator.db.SqlFile;
 import io.streamingclicks.validator.db.Workspace;
+import io.streamingclicks.validator.fixture.SparkJobFixtures;
 import io.streamingclicks.validator.pipeline.SnapshotReader;
 
 /**
  * The accounting on output the real job wrote from landing files ({@code --source files}), by (landing file, line):
- * spark-job's {@code FileVsKafkaAccountingIT} writes it to {@code spark-job/target/validator-fixture-files} (and the
- * Kafka variant of the same events to {@code validator-fixture-kafka-accounting}), with an {@code input.jsonl} of
+ * spark-job's {@code FileVsKafkaAccountingIT} writes it to fixture {@code files} (and the Kafka variant of the same
+ * events to {@code kafka-accounting}; see {@link SparkJobFixtures}), with an {@code input.jsonl} of
  * every event, where the job read it and whether that test's own accounting found it dropped as late. Each copy is
  * moved to another absolute path, so the source log's file paths must be rebased on {@code landing/}.
  */
 class FileSourceAccountingTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Path FILES = fixture("validator-fixture-files");
-    static final Path KAFKA = fixture("validator-fixture-kafka-accounting");
+    static final Path FILES = SparkJobFixtures.of("files");
+    static final Path KAFKA = SparkJobFixtures.of("kafka-accounting");
 
     @TempDir
     Path tmp;
     Path root;
     Properties props;
-
-    static Path fixture(String name) {
-        return Path.of(System.getProperty("streamingclicks.validator.fixtures", "../spark-job/target"), name)
-                .toAbsolutePath().normalize();
-    }
 
     @BeforeEach
     void copyTheFileSourceFixture() throws IOException {
@@ -64,29 +58,13 @@ class FileSourceAccountingTest {
     }
 
     Path copy(Path fixture) throws IOException {
-        assertThat(fixture.resolve("fixture.properties")).as("no fixture at " + fixture + ": run spark-job's"
-                + " FileVsKafkaAccountingIT first (mvn install from the root, or mvn -pl spark-job verify)")
-                .isRegularFile();
-        Path to = tmp.resolve(fixture.getFileName() + "-moved");
-        try (Stream<Path> s = Files.walk(fixture)) {
-            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(fixture.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
-        return to;
+        assertThat(SparkJobFixtures.present(fixture))
+                .as(SparkJobFixtures.missing(fixture, "FileVsKafkaAccountingIT")).isTrue();
+        return SparkJobFixtures.copy(fixture, tmp.resolve(fixture.getFileName() + "-moved"));
     }
 
     static Properties props(Path root) throws IOException {
-        Properties p = new Properties();
-        try (InputStream in = Files.newInputStream(root.resolve("fixture.properties"))) {
-            p.load(in);
-        }
-        return p;
+        return SparkJobFixtures.properties(root);
     }
 
     Harness harness(Path dataDir) throws IOException {

@@ -1,31 +1,28 @@
 package io.streamingclicks.validator.realjob;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Stream;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.streamingclicks.validator.fixture.SparkJobFixtures;
 
 /**
- * Copies the data root the real Spark job wrote ({@code spark-job/target/validator-fixture}, made by spark-job's
- * {@code ValidatorFixtureIT}) to a temp dir at another absolute path, so every {@code _spark_metadata} path must be
- * rebased, and points the service at it with the window, watermark and rsd the job ran with.
+ * Copies the data root the real Spark job wrote (fixture {@code real-job}, made by spark-job's
+ * {@code ValidatorFixtureIT}; see {@link SparkJobFixtures}) to a temp dir at another absolute path, so every
+ * {@code _spark_metadata} path must be rebased, and points the service at it with the window, watermark and rsd the
+ * job ran with.
  */
 public class RealJobFixture implements QuarkusTestResourceLifecycleManager {
 
-    static final Path SOURCE = Path.of(System.getProperty("streamingclicks.validator.real-job-fixture",
-            "../spark-job/target/validator-fixture")).toAbsolutePath().normalize();
-    static final String MISSING = "no real-job fixture at " + SOURCE + ": build spark-job first (mvn install from the"
-            + " root, or mvn -pl spark-job verify), its ValidatorFixtureIT writes it";
+    static final Path SOURCE = SparkJobFixtures.of("real-job");
+    static final String MISSING = SparkJobFixtures.missing(SOURCE, "ValidatorFixtureIT");
 
     static Path root;
     static Properties props = new Properties();
@@ -36,17 +33,15 @@ public class RealJobFixture implements QuarkusTestResourceLifecycleManager {
         try {
             Path dir = Files.createTempDirectory("validator-real-job");
             root = dir.resolve("moved-data-root");
-            present = Files.isRegularFile(SOURCE.resolve("fixture.properties"));
+            present = SparkJobFixtures.present(SOURCE);
             Map<String, String> config = new HashMap<>();
             if (!present) {
                 Files.createDirectories(root);
                 config.put("DATA_DIR", root.toString());
                 return config;
             }
-            copyTree(SOURCE, root);
-            try (InputStream in = Files.newInputStream(root.resolve("fixture.properties"))) {
-                props.load(in);
-            }
+            SparkJobFixtures.copy(SOURCE, root);
+            props = SparkJobFixtures.properties(root);
             config.put("DATA_DIR", root.toString());
             for (String k : new String[] {"WINDOW_DURATION", "WATERMARK_DELAY", "UV_RSD"}) {
                 config.put(k, props.getProperty(k));
@@ -63,18 +58,5 @@ public class RealJobFixture implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public void stop() {
-    }
-
-    static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> s = Files.walk(from)) {
-            for (Path p : s.sorted(Comparator.naturalOrder()).toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
     }
 }
