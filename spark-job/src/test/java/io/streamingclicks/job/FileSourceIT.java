@@ -21,12 +21,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import static io.streamingclicks.job.support.EventTimes.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -38,7 +38,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(SharedKafka.class)
 class FileSourceIT {
 
-    private static final Instant T = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
     private static final String MALFORMED = "{\"user_id\":\"u1\",\"page_id\":";
     private static final String NO_USER = "{\"page_id\":\"/a\",\"event_time\":\"" + at(1, 0) + "\"}";
 
@@ -49,10 +48,6 @@ class FileSourceIT {
 
     FileSourceIT(KafkaCluster cluster) {
         this.cluster = cluster;
-    }
-
-    private static Instant at(int minutes, int seconds) {
-        return T.plus(Duration.ofMinutes(minutes)).plusSeconds(seconds);
     }
 
     /** 60 events over three windows and four pages, none late. */

@@ -3,18 +3,18 @@ package io.streamingclicks.job;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingclicks.contract.ClickEventContract;
-import io.streamingclicks.job.accounting.CommittedFiles;
 import io.streamingclicks.job.options.JobOptions;
+import io.streamingclicks.job.support.Checkpoints;
+import io.streamingclicks.job.support.Committed;
+import io.streamingclicks.job.support.Events;
+import io.streamingclicks.job.support.FileSourceCheckpoint;
 import io.streamingclicks.job.support.Landing;
+import io.streamingclicks.job.support.Link3;
 import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
 import io.streamingclicks.job.support.ValidatorFixtures;
 import io.streamingclicks.kafka.KafkaCluster;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,7 +23,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 
@@ -56,9 +54,6 @@ import static org.awaitility.Awaitility.await;
  * committed output). The file variant's data root (with its landing files and a producer ledger) is written to
  * fixture {@code files} and the Kafka variant's to fixture {@code kafka-accounting} ({@link ValidatorFixtures}, shipped
  * in this module's test jar) for validator-service's file-source accounting tests.
- *
- * <p>Self-contained on purpose: the Spark session, the Kafka sender and the landing writer are small copies of what
- * {@code support/} has, which is being reworked at the same time.
  */
 @ExtendWith(SharedKafka.class)
 class FileVsKafkaAccountingIT {
@@ -67,7 +62,6 @@ class FileVsKafkaAccountingIT {
     private static final Duration WATERMARK = Duration.ofMinutes(1);
     private static final Instant T = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(30));
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] SINKS = {"uv", "pv", "events", "quarantine"};
 
     private static KafkaCluster cluster;
     private static SparkSession spark;
@@ -166,23 +160,19 @@ class FileVsKafkaAccountingIT {
         String topic = cluster.createRandomTopic();
         Path kafkaRoot = tmp.resolve("kafka");
         Map<String, String> kafkaPosition = new HashMap<>(); // event_id -> "partition/offset"
-        try (KafkaProducer<String, String> producer = producer()) {
+        try (Events producer = new Events(cluster.bootstrapServers(), topic)) {
             ClickJob job = start(kafkaRoot, "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic);
             try {
-                long sent = 0;
                 for (List<Line> phase : in.kafkaPhases()) {
-                    List<RecordMetadata> acks = send(producer, topic, phase);
+                    List<RecordMetadata> acks = producer.sendRaw(phase.stream().map(Line::text).toList());
                     for (int i = 0; i < phase.size(); i++) {
                         if (phase.get(i).id() != null) {
                             kafkaPosition.put(phase.get(i).id(), acks.get(i).partition() + "/" + acks.get(i).offset());
                         }
                     }
-                    sent += phase.size();
-                    long total = sent;
-                    awaitAll(job, () -> Checkpoint.read(kafkaRoot, "pv").committedKafkaRecords() >= total
-                            && Checkpoint.read(kafkaRoot, "events").committedKafkaRecords() >= total
-                            && Checkpoint.read(kafkaRoot, "quarantine").committedKafkaRecords() >= total
-                            && Checkpoint.read(kafkaRoot, "uv").committedKafkaRecords() >= total);
+                    long total = producer.sent();
+                    awaitAll(job, () -> Committed.FILE_SINKS.stream().allMatch(q ->
+                            Checkpoints.committedRecords(kafkaRoot.resolve("chk").resolve(q)) >= total));
                     if (phase == in.clock()) {
                         awaitPvWatermark(job, kafkaRoot, at(8, 0));
                     }
@@ -215,7 +205,7 @@ class FileVsKafkaAccountingIT {
                 }
                 written.add(name);
                 Set<String> files = Set.copyOf(written);
-                awaitAll(job, () -> Stream.of(SINKS).allMatch(q -> Checkpoint.read(filesRoot, q)
+                awaitAll(job, () -> Committed.FILE_SINKS.stream().allMatch(q -> checkpoint(filesRoot, q)
                         .committedFiles().keySet().containsAll(files)));
                 if (phase == phases.get(1)) {
                     awaitPvWatermark(job, filesRoot, at(8, 0));
@@ -301,10 +291,11 @@ class FileVsKafkaAccountingIT {
     }
 
     private static Accounting account(Path root, boolean fromFiles) throws IOException {
-        Checkpoint pvChk = Checkpoint.read(root, "pv");
-        long sealedMs = Math.min(pvChk.committedWatermark(), Checkpoint.read(root, "uv").committedWatermark());
+        FileSourceCheckpoint pvChk = checkpoint(root, "pv");
+        Link3 kafkaPv = fromFiles ? null : Link3.read(root.resolve("chk/pv"));
+        long sealedMs = Math.min(pvChk.committedWatermarkMs(), checkpoint(root, "uv").committedWatermarkMs());
         Map<String, Long> pv = new TreeMap<>();
-        for (Row r : committed(root, "pv", "select window_start, page_id, pv from t")) {
+        for (Row r : Committed.rows(spark, root.resolve("parquet/pv"), "select window_start, page_id, pv from t")) {
             long ws = r.getTimestamp(0).toInstant().toEpochMilli();
             if (ws + WINDOW.toMillis() <= sealedMs) {
                 pv.merge(ws + " " + r.getString(1), r.getLong(2), Long::sum);
@@ -315,8 +306,10 @@ class FileVsKafkaAccountingIT {
         Map<String, Set<String>> dropped = new TreeMap<>();
         Map<String, String> position = new HashMap<>();
         String cols = fromFiles ? "source_file" : "kafka_partition, kafka_offset";
-        for (Row r : committed(root, "events", "select event_id, page_id, event_time, " + cols + " from t")) {
+        for (Row r : Committed.rows(spark, root.resolve("parquet/events"),
+                "select event_id, page_id, event_time, " + cols + " from t")) {
             long ws = r.getTimestamp(2).toInstant().toEpochMilli() / WINDOW.toMillis() * WINDOW.toMillis();
+            Instant windowEnd = Instant.ofEpochMilli(ws + WINDOW.toMillis());
             String id = r.isNullAt(0) ? "external@" + (fromFiles ? r.getString(3) : r.get(3) + "/" + r.get(4))
                     : r.getString(0);
             boolean isCounted;
@@ -328,13 +321,13 @@ class FileVsKafkaAccountingIT {
                 if (!r.isNullAt(0)) {
                     assertThat(position.put(id, file + ":" + line)).as("event %s read twice", id).isNull();
                 }
-                isCounted = pvChk.countedFromFile(ws + WINDOW.toMillis(), file);
+                isCounted = pvChk.counted(windowEnd, file);
             } else {
                 if (!r.isNullAt(0)) {
                     assertThat(position.put(id, r.getInt(3) + "/" + r.getLong(4))).as("event %s read twice", id)
                             .isNull();
                 }
-                isCounted = pvChk.countedFromKafka(ws + WINDOW.toMillis(), r.getInt(3), r.getLong(4));
+                isCounted = kafkaPv.counted(windowEnd, r.getInt(3), r.getLong(4));
             }
             if (ws + WINDOW.toMillis() > sealedMs) {
                 continue;
@@ -371,103 +364,6 @@ class FileVsKafkaAccountingIT {
             }
         }
         return out;
-    }
-
-    /**
-     * A query's checkpoint: per batch its watermark ({@code offsets/N} line 2) and its source position (line 3:
-     * Kafka end offsets per partition, or the file source's {@code logOffset}), which batches committed, and for
-     * the file source which log batch read each file ({@code sources/0}: {@code N.compact} and deltas, JSON lines
-     * with {@code path} and {@code batchId}).
-     */
-    record Checkpoint(TreeMap<Long, Long> watermark, TreeMap<Long, Map<Integer, Long>> kafkaEnd,
-                      TreeMap<Long, Long> logOffset, Set<Long> committed, Map<String, Long> fileBatch) {
-
-        static Checkpoint read(Path root, String query) {
-            Path chk = root.resolve("chk").resolve(query);
-            TreeMap<Long, Long> wm = new TreeMap<>();
-            TreeMap<Long, Map<Integer, Long>> end = new TreeMap<>();
-            TreeMap<Long, Long> log = new TreeMap<>();
-            for (long id : ids(chk.resolve("offsets"), "\\d+")) {
-                List<String> l = lines(chk.resolve("offsets").resolve(Long.toString(id)));
-                JsonNode meta = l.size() > 2 ? readJson(l.get(1)) : null;
-                JsonNode source = l.size() > 2 ? readJson(l.get(2)) : null;
-                if (meta == null || source == null) {
-                    continue; // being written
-                }
-                wm.put(id, meta.path("batchWatermarkMs").asLong());
-                if (source.has("logOffset")) {
-                    log.put(id, source.get("logOffset").asLong());
-                } else {
-                    Map<Integer, Long> e = new TreeMap<>();
-                    source.fields().forEachRemaining(t -> t.getValue().fields().forEachRemaining(
-                            p -> e.put(Integer.parseInt(p.getKey()), p.getValue().asLong())));
-                    end.put(id, e);
-                }
-            }
-            Map<String, Long> fileBatch = new HashMap<>();
-            Path sources = chk.resolve("sources").resolve("0");
-            if (!log.isEmpty() && Files.isDirectory(sources)) {
-                try (Stream<Path> s = Files.list(sources)) {
-                    for (Path p : s.filter(p -> p.getFileName().toString().matches("\\d+(\\.compact)?")).toList()) {
-                        for (String line : lines(p)) {
-                            JsonNode n = line.startsWith("{") ? readJson(line) : null;
-                            if (n != null && n.has("path")) {
-                                String path = n.get("path").asText();
-                                fileBatch.put(path.substring(path.lastIndexOf('/') + 1), n.get("batchId").asLong());
-                            }
-                        }
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-            return new Checkpoint(wm, end, log, ids(chk.resolve("commits"), "\\d+"), fileBatch);
-        }
-
-        long lastCommitted() {
-            return committed.stream().max(Long::compare).orElse(-1L);
-        }
-
-        long committedWatermark() {
-            return watermark.getOrDefault(lastCommitted(), 0L);
-        }
-
-        long committedKafkaRecords() {
-            Map<Integer, Long> e = kafkaEnd.get(lastCommitted());
-            return e == null ? 0 : e.values().stream().mapToLong(Long::longValue).sum();
-        }
-
-        /** Files whose log batch the last committed batch has read, with that log batch. */
-        Map<String, Long> committedFiles() {
-            Long upTo = logOffset.get(lastCommitted());
-            Map<String, Long> out = new HashMap<>(fileBatch);
-            out.values().removeIf(b -> upTo == null || b > upTo);
-            return out;
-        }
-
-        /**
-         * Batch j seals the window: the first batch whose late-row filter watermark (Spark 3.5: the one of batch
-         * j-1) is at or past the window's end; null while there is none.
-         */
-        Long sealingBatch(long windowEndMs) {
-            for (long id : watermark.keySet()) {
-                Long previous = watermark.get(id - 1);
-                if (previous != null && previous >= windowEndMs) {
-                    return id;
-                }
-            }
-            return null;
-        }
-
-        boolean countedFromKafka(long windowEndMs, int partition, long offset) {
-            Long j = sealingBatch(windowEndMs);
-            return j == null || offset < kafkaEnd.get(j - 1).getOrDefault(partition, 0L);
-        }
-
-        boolean countedFromFile(long windowEndMs, String file) {
-            Long j = sealingBatch(windowEndMs);
-            return j == null || fileBatch.get(file) <= logOffset.get(j - 1);
-        }
     }
 
     // ---------------------------------------------------------------------------------------------- fixture
@@ -539,65 +435,11 @@ class FileVsKafkaAccountingIT {
 
     /** Waits until the pv and uv queries have committed a batch whose watermark is at or past {@code at}. */
     private static void awaitPvWatermark(ClickJob job, Path root, Instant at) {
-        awaitAll(job, () -> Checkpoint.read(root, "pv").committedWatermark() >= at.toEpochMilli()
-                && Checkpoint.read(root, "uv").committedWatermark() >= at.toEpochMilli());
+        awaitAll(job, () -> checkpoint(root, "pv").committedWatermarkMs() >= at.toEpochMilli()
+                && checkpoint(root, "uv").committedWatermarkMs() >= at.toEpochMilli());
     }
 
-    private static List<Row> committed(Path root, String sink, String sql) {
-        Set<String> files = CommittedFiles.of(root.resolve("parquet").resolve(sink));
-        if (files.isEmpty()) {
-            return List.of();
-        }
-        spark.read().option("basePath", root.resolve("parquet").resolve(sink).toUri().toString())
-                .parquet(files.toArray(String[]::new)).createOrReplaceTempView("t");
-        return spark.sql(sql).collectAsList();
+    private static FileSourceCheckpoint checkpoint(Path root, String query) {
+        return FileSourceCheckpoint.read(root.resolve("chk").resolve(query));
     }
-
-    private static KafkaProducer<String, String> producer() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        return new KafkaProducer<>(p);
-    }
-
-    private static List<RecordMetadata> send(KafkaProducer<String, String> producer, String topic, List<Line> lines)
-            throws Exception {
-        List<Future<RecordMetadata>> futures = new ArrayList<>();
-        for (Line l : lines) {
-            futures.add(producer.send(new ProducerRecord<>(topic, l.text())));
-        }
-        producer.flush();
-        List<RecordMetadata> out = new ArrayList<>();
-        for (Future<RecordMetadata> f : futures) {
-            out.add(f.get());
-        }
-        return out;
-    }
-
-    private static List<String> lines(Path p) {
-        try {
-            return Files.readAllLines(p, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return List.of();
-        }
-    }
-
-    private static Set<Long> ids(Path dir, String pattern) {
-        Set<Long> out = new TreeSet<>();
-        if (Files.isDirectory(dir)) {
-            try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.matches(pattern)).forEach(n ->
-                        out.add(Long.parseLong(n)));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return out;
-    }
-
-
 }

@@ -1,10 +1,10 @@
 package io.streamingclicks.job;
 
 import io.streamingclicks.contract.QuarantineReason;
-import io.streamingclicks.job.accounting.OffsetLog;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
 import io.streamingclicks.job.support.JobRun;
+import io.streamingclicks.job.support.Link3;
 import io.streamingclicks.job.support.SharedKafka;
 import io.streamingclicks.job.support.TestSpark;
 import io.streamingclicks.kafka.KafkaCluster;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -31,6 +30,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import static io.streamingclicks.job.support.EventTimes.T;
+import static io.streamingclicks.job.support.EventTimes.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -43,8 +44,6 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(SharedKafka.class)
 class PipelineIT {
 
-    /** A window-aligned instant three hours ago: every event time below is relative to it. */
-    private static final Instant T = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
 
     private final KafkaCluster cluster;
     private final SparkSession spark = TestSpark.get();
@@ -53,10 +52,6 @@ class PipelineIT {
 
     PipelineIT(KafkaCluster cluster) {
         this.cluster = cluster;
-    }
-
-    private static Instant at(int minutes, int seconds) {
-        return T.plus(Duration.ofMinutes(minutes)).plusSeconds(seconds);
     }
 
     @Test
@@ -194,23 +189,19 @@ class PipelineIT {
 
             // Link 3: the events of the window at or beyond the start offsets of the first batch whose late-row
             // filter watermark reached the window's end are the dropped ones, and Σpv counts exactly the others.
-            Map<Integer, Long> boundary = OffsetLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
-            List<Row> windowEvents = Committed.rows(spark, run.output("events"),
-                    "select event_id, kafka_partition, kafka_offset, user_id from t where event_time >= '"
-                            + Timestamp.from(windowStart) + "' and event_time < '" + Timestamp.from(windowEnd) + "'");
-            Map<Boolean, List<Row>> byCounted = windowEvents.stream().collect(Collectors.partitioningBy(
-                    r -> r.getLong(2) < boundary.get(r.getInt(1))));
-            assertThat(byCounted.get(false)).extracting(r -> r.getString(0)).containsExactly(droppedLate);
-            Set<String> counted = byCounted.get(true).stream().map(r -> r.getString(0)).collect(Collectors.toSet());
+            Map<Boolean, List<String>> byCounted = Link3.read(run.checkpoint("pv"))
+                    .split(spark, run.output("events"), windowStart, windowEnd);
+            assertThat(byCounted.get(false)).containsExactly(droppedLate);
+            Set<String> counted = new HashSet<>(byCounted.get(true));
             Set<String> expectedCounted = new HashSet<>(onTime);
             expectedCounted.add(includedLate);
             assertThat(counted).isEqualTo(expectedCounted);
             assertThat(pv.stream().mapToLong(r -> r.getLong(1)).sum()).isEqualTo(counted.size());
 
             // uv: the same sketch over exactly the included events gives the same number.
-            Map<Integer, Long> uvBoundary = OffsetLog.read(run.checkpoint("uv")).lateBoundary(windowEnd).orElseThrow();
-            String included = windowEvents.stream().filter(r -> r.getLong(2) < uvBoundary.get(r.getInt(1)))
-                    .map(r -> "'" + r.getString(0) + "'").collect(Collectors.joining(","));
+            String included = Link3.read(run.checkpoint("uv"))
+                    .split(spark, run.output("events"), windowStart, windowEnd).get(true).stream()
+                    .map(id -> "'" + id + "'").collect(Collectors.joining(","));
             long expectedUv = Committed.rows(spark, run.output("events"), "select approx_count_distinct(user_id, "
                     + run.options.uvRsd() + ") from t where event_id in (" + included + ")").get(0).getLong(0);
             List<Row> uv = Committed.rows(spark, run.output("uv"),
@@ -228,7 +219,7 @@ class PipelineIT {
     /**
      * Spark 3.5 filters late rows of batch N with the watermark of batch N-1, which this test makes visible: without
      * no-data batches, the batch that first carries a watermark past the window still includes an event for it; only
-     * the batch after drops one. OffsetLog's boundary names exactly that split (it fails if it used batch N's own).
+     * the batch after drops one. Link 3's boundary names exactly that split (it fails if it used batch N's own).
      */
     @Test
     void theLateRowFilterLagsOneBatchAndTheAccountingFollowsIt() {
@@ -262,13 +253,8 @@ class PipelineIT {
                     "select page_id, pv from t where window_start = '" + Timestamp.from(windowStart) + "'");
             assertThat(pv).extracting(r -> r.getString(0), r -> r.getLong(1)).containsExactly(tuple("/home", 2L));
 
-            Map<Integer, Long> boundary = OffsetLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
-            List<Row> windowEvents = Committed.rows(spark, run.output("events"),
-                    "select event_id, kafka_partition, kafka_offset from t where event_time >= '"
-                            + Timestamp.from(windowStart) + "' and event_time < '" + Timestamp.from(windowEnd) + "'");
-            Map<Boolean, Set<String>> byCounted = windowEvents.stream().collect(Collectors.partitioningBy(
-                    r -> r.getLong(2) < boundary.get(r.getInt(1)),
-                    Collectors.mapping(r -> r.getString(0), Collectors.toSet())));
+            Map<Boolean, List<String>> byCounted = Link3.read(run.checkpoint("pv"))
+                    .split(spark, run.output("events"), windowStart, windowEnd);
             assertThat(byCounted.get(true)).containsExactlyInAnyOrder(onTime, includedAfterPass);
             assertThat(byCounted.get(false)).containsExactly(dropped);
         }

@@ -23,7 +23,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -33,6 +32,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import static io.streamingclicks.job.support.EventTimes.T;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -45,7 +45,6 @@ import static org.awaitility.Awaitility.await;
  */
 class TopNCrashIT {
 
-    private static final Instant T = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(3, ChronoUnit.HOURS);
     private static final int N = 3;
     private static final Pattern COMMITTED_FILE =
             Pattern.compile("batch_id=\\d+/date=[^/]+/hour=[^/]+/[^/]+\\.parquet");

@@ -1,6 +1,5 @@
 package io.streamingclicks.job;
 
-import io.streamingclicks.job.accounting.OffsetLog;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
@@ -20,7 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -54,7 +52,6 @@ class ValidatorFixtureIT {
     private static final Duration SPAN = Duration.ofMinutes(12);
     /** Data windows start here; the clock event at "now" then seals all of them with room to spare. */
     private static final Instant T = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(15));
-    private static final String[] SINKS = {"uv", "pv", "events", "quarantine"};
 
     private final KafkaCluster cluster;
     private final SparkSession spark = TestSpark.get();
@@ -96,31 +93,22 @@ class ValidatorFixtureIT {
             }
             sendAndRecord(events, values, pending, sent);
 
-            boolean landed = JobProcesses.killUntilLandedIn("inside an events batch", 8,
-                    () -> startJob(root), () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/events"),
-                            root.resolve("parquet/events")));
-            List<Path> orphans = landed ? Committed.orphans(root.resolve("parquet/events")) : List.of();
-            assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file").isNotEmpty();
+            List<Path> orphans = JobProcesses.killInsideAnEventsBatch(root, 8, () -> startJob(root));
 
             // Restart with the same cap (more batches, more compactions), then one clock event seals every window.
             JobProcess job = startJob(root);
-            awaitAllRead(job, events.sent());
+            job.awaitCommitted(Committed.FILE_SINKS, events.sent(), Duration.ofSeconds(240));
             Instant clock = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             sendAndRecord(events, List.of(Events.json(Events.newId(), "clock", "/clock", clock, "view")),
                     List.of(new Sent(clock, "/clock", false)), sent);
-            awaitAllRead(job, events.sent());
+            job.awaitCommitted(Committed.FILE_SINKS, events.sent(), Duration.ofSeconds(240));
             Instant lastWindow = T.plus(SPAN).minus(WINDOW);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
-                    !Committed.rows(spark, root.resolve("parquet/pv"), "select * from t where window_start = '"
-                            + Timestamp.from(lastWindow) + "'").isEmpty()
-                    && !Committed.rows(spark, root.resolve("parquet/uv"), "select * from t where window_start = '"
-                            + Timestamp.from(lastWindow) + "'").isEmpty());
+                    Committed.hasWindow(spark, root.resolve("parquet/pv"), lastWindow)
+                            && Committed.hasWindow(spark, root.resolve("parquet/uv"), lastWindow));
 
-            assertThat(job.stop()).as("exit status after SIGTERM; log ends:%n%s", job.logTail()).isZero();
-            for (String sink : SINKS) {
-                OffsetLog log = OffsetLog.read(root.resolve("chk/" + sink));
-                assertThat(log.committed()).as("chk/%s commits", sink).containsAll(log.batches().keySet());
-            }
+            job.assertStopsCleanly();
+            Checkpoints.assertEveryPlannedBatchCommitted(root, Committed.FILE_SINKS);
             assertThat(orphans).allMatch(Files::exists);
         }
 
@@ -163,14 +151,14 @@ class ValidatorFixtureIT {
         p.setProperty("last_window", T.plus(SPAN).minus(WINDOW).toString());
         p.setProperty("producer_events", Long.toString(sent.size()));
         p.setProperty("bad_records", Integer.toString(bad));
-        for (String sink : SINKS) {
-            p.setProperty("rows." + sink, Long.toString(Committed.read(spark, root.resolve("parquet/" + sink)).count()));
+        for (String sink : Committed.FILE_SINKS) {
+            p.setProperty("rows." + sink,
+                    Long.toString(Committed.read(spark, root.resolve("parquet/" + sink)).count()));
         }
         p.setProperty("pv_total", Long.toString(Committed.rows(spark, root.resolve("parquet/pv"),
                 "select sum(pv) from t").get(0).getLong(0)));
-        OffsetLog events = OffsetLog.read(root.resolve("chk/events"));
-        long read = events.batches().get(events.batches().lastKey()).endOffsets().values()
-                .stream().mapToLong(Long::longValue).sum();
+        // Every planned batch is committed (asserted after the SIGTERM), so the last committed one ends where it read.
+        long read = Checkpoints.committedRecords(root.resolve("chk/events"));
         p.setProperty("records_read", Long.toString(read));
         assertThat(Long.parseLong(p.getProperty("rows.events")) + Long.parseLong(p.getProperty("rows.quarantine")))
                 .as("events + quarantine = every record the events query read").isEqualTo(read);
@@ -178,18 +166,9 @@ class ValidatorFixtureIT {
         ValidatorFixtures.store(fixture, p, "ValidatorFixtureIT");
     }
 
-    private static void awaitAllRead(JobProcess job, long total) {
-        for (String sink : SINKS) {
-            job.awaitCommitted(sink, total, Duration.ofSeconds(240));
-        }
-    }
-
     /** Many small batches (800 records each), so the log compacts several times. */
     private JobProcess startJob(Path root) {
-        return jobs.start(root, "--bootstrap-servers", cluster.bootstrapServers(), "--topic", topic,
-                "--data-dir", root.toString(), "--window", "1 minute", "--watermark", "1 minute",
-                "--uv-rsd", RSD, "--trigger", "200 ms", "--max-offsets-per-trigger", "800");
+        return jobs.start(root, JobProcesses.minuteWindows(root, "--bootstrap-servers", cluster.bootstrapServers(),
+                "--topic", topic, "--uv-rsd", RSD, "--max-offsets-per-trigger", "800"));
     }
-
-
 }

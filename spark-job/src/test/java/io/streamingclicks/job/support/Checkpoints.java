@@ -3,6 +3,9 @@ package io.streamingclicks.job.support;
 import io.streamingclicks.job.accounting.OffsetLog;
 
 import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Reads a Kafka query's checkpoint for the tests' waits: how far it has committed, whether a batch is in flight. */
 public final class Checkpoints {
@@ -36,6 +39,14 @@ public final class Checkpoints {
             return !Committed.orphans(output).isEmpty();
         } catch (RuntimeException partlyWritten) {
             return false;
+        }
+    }
+
+    /** What SIGTERM promises: every batch each query planned ({@code offsets/N}) is committed ({@code commits/N}). */
+    public static void assertEveryPlannedBatchCommitted(Path root, List<String> queries) {
+        for (String query : queries) {
+            OffsetLog log = OffsetLog.read(root.resolve("chk").resolve(query));
+            assertThat(log.committed()).as("chk/%s commits", query).containsAll(log.batches().keySet());
         }
     }
 }

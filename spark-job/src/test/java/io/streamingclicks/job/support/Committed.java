@@ -1,5 +1,6 @@
 package io.streamingclicks.job.support;
 
+import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.job.accounting.CommittedFiles;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -7,6 +8,8 @@ import org.apache.spark.sql.SparkSession;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -14,7 +17,16 @@ import java.util.stream.Stream;
 /** Reads a sink's committed output: exactly the files its {@code _spark_metadata} log names, never a glob. */
 public final class Committed {
 
+    /** The sinks written through Spark's file sink, each with a {@code _spark_metadata} log. */
+    public static final List<String> FILE_SINKS = Stream.of(DataRoot.Sink.UV, DataRoot.Sink.PV, DataRoot.Sink.EVENTS,
+            DataRoot.Sink.QUARANTINE).map(DataRoot.Sink::dir).toList();
+
     private Committed() {
+    }
+
+    /** The committed files of the output, as the URIs its log records. */
+    public static Set<String> files(Path outputDir) {
+        return CommittedFiles.of(outputDir);
     }
 
     /** The committed rows, with the date/hour partition columns; empty (null) while nothing is committed. */
@@ -34,6 +46,12 @@ public final class Committed {
         }
         df.createOrReplaceTempView("t");
         return spark.sql(sql).collectAsList();
+    }
+
+    /** The aggregate output holds a committed row of the window starting at {@code windowStart}. */
+    public static boolean hasWindow(SparkSession spark, Path outputDir, Instant windowStart) {
+        return !rows(spark, outputDir, "select * from t where window_start = '" + Timestamp.from(windowStart) + "'")
+                .isEmpty();
     }
 
     /** Parquet files present in the directory but named by no log entry: leftovers of a killed batch. */

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -56,6 +57,11 @@ public final class JobProcess {
         return awaitExit(Duration.ofSeconds(60));
     }
 
+    /** SIGTERM, and the job must exit 0: every query stopped between batches. */
+    public void assertStopsCleanly() {
+        assertThat(stop()).as("exit status after SIGTERM; log ends:%n%s", logTail()).isZero();
+    }
+
     /** Waits for the process to exit by itself and returns its status. */
     public int awaitExit(Duration timeout) {
         try {
@@ -93,6 +99,13 @@ public final class JobProcess {
             assertAlive();
             return Checkpoints.committedRecords(checkpoint) >= records;
         });
+    }
+
+    /** Waits until each of the queries has committed every one of {@code records} records (Kafka). */
+    public void awaitCommitted(List<String> queries, long records, Duration timeout) {
+        for (String query : queries) {
+            awaitCommitted(query, records, timeout);
+        }
     }
 
     public Path log() {

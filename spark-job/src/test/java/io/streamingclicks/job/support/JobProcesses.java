@@ -17,6 +17,7 @@ import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.zip.ZipFile;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -79,6 +80,31 @@ public final class JobProcesses implements AfterEachCallback {
             }
         }
         return false;
+    }
+
+    /**
+     * Starts the job ({@code start}, on {@code root}) and SIGKILLs it until a kill lands inside a batch of the events
+     * query with a Parquet file written but not committed; fails unless one does, else returns those orphans.
+     */
+    public static List<Path> killInsideAnEventsBatch(Path root, int attempts, Callable<JobProcess> start)
+            throws Exception {
+        Path events = root.resolve("parquet/events");
+        boolean landed = killUntilLandedIn("inside an events batch", attempts, start,
+                () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/events"), events));
+        List<Path> orphans = landed ? Committed.orphans(events) : List.of();
+        assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file").isNotEmpty();
+        return orphans;
+    }
+
+    /**
+     * Command-line options for a job on {@code root} with 1-minute windows and watermark and a 200 ms trigger, so
+     * many windows seal in a short run; {@code more} are appended.
+     */
+    public static String[] minuteWindows(Path root, String... more) {
+        List<String> args = new ArrayList<>(List.of("--data-dir", root.toString(), "--window", "1 minute",
+                "--watermark", "1 minute", "--trigger", "200 ms"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     @Override

@@ -1,5 +1,9 @@
 package io.streamingclicks.validator.db;
 
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Properties;
+
 import io.streamingclicks.validator.config.ValidatorSettings;
 
 /** Opens the validator's database outside CDI, for tests that wire components by hand. */
@@ -19,5 +23,19 @@ public final class DuckDbAccess {
 
     public static void close(DuckDb db) throws Exception {
         db.close();
+    }
+
+    /** An in-memory DuckDB as the CLI runs here: no extension is installed or loaded from the network. */
+    public static Connection offline() throws SQLException {
+        return offline(new Properties());
+    }
+
+    /** {@link #offline()} with more settings (e.g. {@code memory_limit}). */
+    public static Connection offline(Properties settings) throws SQLException {
+        Properties p = new Properties();
+        p.putAll(settings);
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
+        return new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p);
     }
 }

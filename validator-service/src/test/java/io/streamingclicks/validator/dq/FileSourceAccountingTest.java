@@ -28,6 +28,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.streamingclicks.validator.committed.CommittedOutputReader;
+import io.streamingclicks.validator.db.DuckDbAccess;
 import io.streamingclicks.validator.db.SqlFile;
 import io.streamingclicks.validator.db.Workspace;
 import io.streamingclicks.validator.fixture.SparkJobFixtures;
@@ -68,12 +69,7 @@ class FileSourceAccountingTest {
     }
 
     Harness harness(Path dataDir) throws IOException {
-        Properties p = props(dataDir);
-        Map<String, String> settings = new HashMap<>();
-        for (String k : new String[] {"WINDOW_DURATION", "WATERMARK_DELAY", "UV_RSD"}) {
-            settings.put(k, p.getProperty(k));
-        }
-        return new Harness(dataDir, settings);
+        return new Harness(dataDir, SparkJobFixtures.settings(props(dataDir)));
     }
 
     Map<String, CheckResult> checks(Path dataDir) throws Exception {
@@ -203,10 +199,7 @@ class FileSourceAccountingTest {
     @Test
     void queriesSqlRunsOnTheFileSourceOutputAsTheServiceDoes() throws Exception {
         Map<String, Object> service = rows(root, "dq_landing_lines").get(0);
-        java.util.Properties p = new java.util.Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p)) {
+        try (Connection c = DuckDbAccess.offline()) {
             try (PreparedStatement ps = c.prepareStatement("SET VARIABLE data_dir = ?")) {
                 ps.setString(1, root.toString());
                 ps.execute();
@@ -245,11 +238,8 @@ class FileSourceAccountingTest {
     /** {@code make dq} over the file source's output: exit 0 with the landing checks in the table, 1 once broken. */
     @Test
     void oneShotDqPassesOnTheFileSourceOutputAndFailsOnceALineIsLost() throws Exception {
-        Map<String, String> config = new HashMap<>();
+        Map<String, String> config = new HashMap<>(SparkJobFixtures.settings(props));
         config.put("DATA_DIR", root.toString());
-        for (String k : new String[] {"WINDOW_DURATION", "WATERMARK_DELAY", "UV_RSD"}) {
-            config.put(k, props.getProperty(k));
-        }
         config.put("validator.freshness.warn-lag", "P3650D");
         config.put("validator.freshness.fail-lag", "P3650D");
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();

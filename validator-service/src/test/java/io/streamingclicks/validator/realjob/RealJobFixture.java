@@ -42,10 +42,8 @@ public class RealJobFixture implements QuarkusTestResourceLifecycleManager {
             }
             SparkJobFixtures.copy(SOURCE, root);
             props = SparkJobFixtures.properties(root);
+            config.putAll(SparkJobFixtures.settings(props));
             config.put("DATA_DIR", root.toString());
-            for (String k : new String[] {"WINDOW_DURATION", "WATERMARK_DELAY", "UV_RSD"}) {
-                config.put(k, props.getProperty(k));
-            }
             // Freshness is the one check on the wall clock: measure it from the moment the fixture was written.
             Duration age = Duration.between(Instant.parse(props.getProperty("written_at")), Instant.now());
             config.put("validator.freshness.warn-lag", age.plusMinutes(20).toString());

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -32,6 +31,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.streamingclicks.validator.committed.CommittedOutputReader;
+import io.streamingclicks.validator.db.DuckDbAccess;
 import io.streamingclicks.validator.dq.CheckResult;
 import io.streamingclicks.validator.dq.CheckRunner;
 import io.streamingclicks.validator.dq.Status;
@@ -148,11 +148,9 @@ class RealJobFixtureTest {
 
     private static Connection duckdb() throws Exception {
         Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
         p.setProperty("memory_limit", "256MB");
         p.setProperty("threads", "1");
-        return DriverManager.getConnection("jdbc:duckdb:", p);
+        return DuckDbAccess.offline(p);
     }
 
     /** A scan of exactly the files the sink's log names (the validator's reader), with the partition columns. */
