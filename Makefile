@@ -12,9 +12,16 @@ export RUN_DIR
 
 # Settings (names are an interface, see ../shared/DESIGN.md). Only the ones make itself needs get a default here;
 # the rest pass through the environment to the services, which default them from the contract (infra/contract).
-export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094
-export KAFKA_TOPIC ?= clickstream_events
-export DATA_DIR ?= data
+export KAFKA_BOOTSTRAP_SERVERS ?= $(subst $(space),$(comma),$(addprefix 127.0.0.1:,$(call contract_list,$(CONTRACT_KAFKA_PORTS))))
+export KAFKA_TOPIC ?= $(CONTRACT_KAFKA_TOPIC)
+export DATA_DIR ?= $(CONTRACT_DATA_DIR)
+# The defaults above are expanded late, from the contract file included here: ports, topic, data root, sinks and
+# window defaults, the file the Java services read too. Its variables are CONTRACT_*, never a setting's name.
+include infra/contract/src/main/resources/io/streamingclicks/contract/contract.properties
+comma := ,
+empty :=
+space := $(empty) $(empty)
+contract_list = $(subst $(comma), ,$(1))
 
 # Maven 3.9 (Quarkus 3.27+ refuses 3.8), bootstrapped by its coordinates with whatever Maven is installed.
 MAVEN_VERSION := 3.9.11
