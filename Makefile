@@ -37,7 +37,7 @@ include $(sort $(wildcard */module.mk))
 # The containerized stack last: its rules depend on every module's artifact variables.
 include infra/compose.mk
 
-.PHONY: help build test run stop status prereqs clean-build
+.PHONY: help build test run stop status reset prereqs clean-build
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | column -t -s $$'\t'
 
@@ -67,6 +67,9 @@ run: prereqs kafka-up $(addprefix run-,$(SERVICES)) ## start the local stack in 
 stop: $(addprefix stop-,$(call reverse,$(SERVICES))) kafka-down ## stop the local stack (data is kept)
 
 status: kafka-status $(addprefix status-,$(SERVICES)) ## what runs, where
+
+reset: ## stop whichever stack runs and delete its data and broker data (asks first; FORCE=1 does not ask)
+	@STACK=$(STACK) FORCE=$(FORCE) COMPOSE_PROJECT=$(COMPOSE_PROJECT) MAKE="$(MAKE)" infra/bin/reset.sh
 
 clean-build: ## drop build output (target/ folders and the bootstrapped Maven)
 	rm -rf $(BUILD_DIR) */target infra/*/target
