@@ -69,7 +69,7 @@ stop: $(addprefix stop-,$(call reverse,$(SERVICES))) kafka-down ## stop the loca
 status: kafka-status $(addprefix status-,$(SERVICES)) ## what runs, where
 
 reset: ## stop whichever stack runs and delete its data and broker data (asks first; FORCE=1 does not ask)
-	@STACK=$(STACK) FORCE=$(FORCE) COMPOSE_PROJECT=$(COMPOSE_PROJECT) MAKE="$(MAKE)" infra/bin/reset.sh
+	@STACK=$(STACK) FORCE=$(FORCE) COMPOSE_PROJECT=$(COMPOSE_PROJECT) infra/bin/reset.sh
 
 clean-build: ## drop build output (target/ folders and the bootstrapped Maven)
 	rm -rf $(BUILD_DIR) */target infra/*/target
