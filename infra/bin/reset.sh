@@ -12,7 +12,9 @@ cd "$(dirname "$0")/../.."
 root=$(pwd -P)
 MAKE=${MAKE:-make}
 STACK=${STACK:-$(infra/bin/stack.sh)}
-DATA_DIR=${DATA_DIR:-$(sed -n 's/^CONTRACT_DATA_DIR=//p' infra/contract/src/main/resources/io/streamingclicks/contract/contract.properties)}
+# The contract's values as CONTRACT_* (the file make includes), for DATA_DIR's default when run without make.
+. infra/contract/src/main/resources/io/streamingclicks/contract/contract.properties
+DATA_DIR=${DATA_DIR:-$CONTRACT_DATA_DIR}
 RUN_DIR=${RUN_DIR:-run}
 project=${COMPOSE_PROJECT:-streaming-clicks}
 
