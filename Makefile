@@ -10,7 +10,7 @@ VERSION := 0.1.0-SNAPSHOT
 RUN_DIR ?= run
 export RUN_DIR
 
-# Settings (names are an interface, see ../shared/DESIGN.md). Only the ones make itself needs get a default here;
+# Settings (names are an interface, see docs/interfaces.md). Only the ones make itself needs get a default here;
 # the rest pass through the environment to the services, which default them from the contract (infra/contract).
 export KAFKA_BOOTSTRAP_SERVERS ?= $(subst $(space),$(comma),$(addprefix 127.0.0.1:,$(call contract_list,$(CONTRACT_KAFKA_PORTS))))
 export KAFKA_TOPIC ?= $(CONTRACT_KAFKA_TOPIC)

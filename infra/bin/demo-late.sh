@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# make demo-late: the seed's checklist, live. One burst inside the watermark, one beyond it; once the watermark has
+# make demo-late: the late-data checklist of docs/time-and-sealing.md, live. One burst inside the watermark, one beyond it; once the watermark has
 # passed the first burst's window, print what was counted and what was dropped (named by the validator's accounting).
 # Works on either stack (it only talks HTTP to the producer and the validator). Needs curl and python3.
 set -euo pipefail

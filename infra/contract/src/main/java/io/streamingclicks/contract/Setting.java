@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * The settings users and the compose file set, by environment name, each with its default. These names are an
- * interface (DESIGN.md): add, don't rename. Services read them through {@link #from(Map)} or their own config layer
+ * interface (docs/interfaces.md): add, don't rename. Services read them through {@link #from(Map)} or their own config layer
  * with the same name and default; {@code make run} passes them through unchanged.
  */
 public enum Setting {
