@@ -27,7 +27,13 @@ import java.util.Set;
 public record SettledLedger(Map<Key, Sums> settled, Set<Key> allKeys, boolean present) {
 
     /** One (event-time second, page), the unit link 1 compares; {@code toString} is {@code "<ms>|<page>"}. */
-    public record Key(long secondMs, String pageId) {
+    public record Key(long secondMs, String pageId) implements Comparable<Key> {
+
+        @Override
+        public int compareTo(Key o) {
+            int c = Long.compare(secondMs, o.secondMs);
+            return c != 0 ? c : pageId.compareTo(o.pageId);
+        }
 
         public static Key of(Instant second, String pageId) {
             return new Key(second.toEpochMilli(), pageId);
