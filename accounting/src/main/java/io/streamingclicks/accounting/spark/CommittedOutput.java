@@ -36,6 +36,11 @@ public record CommittedOutput(Path sinkDir, List<Path> files, List<Path> missing
         return files.isEmpty();
     }
 
+    /** Every file the log names, on disk or not. */
+    public List<Path> named() {
+        return java.util.stream.Stream.concat(files.stream(), missing.stream()).toList();
+    }
+
     /** The committed files as URIs, for readers that take them ({@code spark.read().parquet(...)}). */
     public List<String> uris() {
         return files.stream().map(p -> p.toUri().toString()).toList();

@@ -84,6 +84,7 @@ class CommittedOutputTest {
         CommittedOutput c = CommittedOutput.read(sink);
         assertThat(c.missing()).containsExactly(sink.resolve("date=2026-11-21/part-b.parquet"));
         assertThat(c.files()).containsExactly(sink.resolve("date=my day/part-c.parquet"));
+        assertThat(c.named()).hasSize(2);
     }
 
     @Test
