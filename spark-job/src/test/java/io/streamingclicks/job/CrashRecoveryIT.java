@@ -1,7 +1,8 @@
 package io.streamingclicks.job;
 
-import io.streamingclicks.job.accounting.CommittedFiles;
-import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CheckpointLog;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
@@ -106,15 +107,15 @@ class CrashRecoveryIT {
             System.out.printf("last window sealed at %s%n", Instant.now());
             assertThat(job.stop()).as("exit status after SIGTERM; log ends:%n%s", job.logTail()).isZero();
             for (String sink : SINKS) {
-                OffsetLog log = OffsetLog.read(root.resolve("chk/" + sink));
-                assertThat(log.committed()).as("chk/%s commits", sink).containsAll(log.batches().keySet());
+                CheckpointLog log = CheckpointLog.read(root.resolve("chk/" + sink));
+                assertThat(log.batches()).as("chk/%s commits", sink).allMatch(BatchOffsets::committed);
             }
 
             // The orphans are still on disk and were never output.
             List<Path> leftovers = orphans;
             assertThat(leftovers).allMatch(Files::exists);
-            assertThat(CommittedFiles.of(root.resolve("parquet/events")))
-                    .noneMatch(f -> leftovers.stream().anyMatch(o -> f.endsWith(o.getFileName().toString())));
+            assertThat(CommittedOutput.read(root.resolve("parquet/events")).named())
+                    .noneMatch(f -> leftovers.stream().anyMatch(o -> f.endsWith(o.getFileName())));
 
             // Link 2: events and quarantine offsets together are contiguous from 0, no gap, no repeat.
             var ev = Committed.read(spark, root.resolve("parquet/events"))
@@ -144,7 +145,7 @@ class CrashRecoveryIT {
     }
 
     private void assertPvMatchesAccounting(Path root, Instant lastWindow) {
-        OffsetLog log = OffsetLog.read(root.resolve("chk/pv"));
+        CheckpointLog log = CheckpointLog.read(root.resolve("chk/pv"));
         List<Row> bounds = new ArrayList<>();
         for (Instant w = T; !w.isAfter(lastWindow); w = w.plus(Duration.ofMinutes(1))) {
             // No batch filters the newest windows yet: every event of them read so far was counted.

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.contract.LedgerFormat;
-import io.streamingclicks.job.accounting.CommittedFiles;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.support.Landing;
 import io.streamingclicks.job.support.SharedKafka;
@@ -585,7 +585,7 @@ class FileVsKafkaAccountingIT {
     }
 
     private static List<Row> committed(Path root, String sink, String sql) {
-        Set<String> files = CommittedFiles.of(root.resolve("parquet").resolve(sink));
+        List<String> files = CommittedOutput.read(root.resolve("parquet").resolve(sink)).uris();
         if (files.isEmpty()) {
             return List.of();
         }

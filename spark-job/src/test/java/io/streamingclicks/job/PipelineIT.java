@@ -1,7 +1,7 @@
 package io.streamingclicks.job;
 
 import io.streamingclicks.contract.QuarantineReason;
-import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
 import io.streamingclicks.job.support.JobRun;
@@ -194,7 +194,7 @@ class PipelineIT {
 
             // Link 3: the events of the window at or beyond the start offsets of the first batch whose late-row
             // filter watermark reached the window's end are the dropped ones, and Σpv counts exactly the others.
-            Map<Integer, Long> boundary = OffsetLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
+            Map<Integer, Long> boundary = CheckpointLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
             List<Row> windowEvents = Committed.rows(spark, run.output("events"),
                     "select event_id, kafka_partition, kafka_offset, user_id from t where event_time >= '"
                             + Timestamp.from(windowStart) + "' and event_time < '" + Timestamp.from(windowEnd) + "'");
@@ -208,7 +208,7 @@ class PipelineIT {
             assertThat(pv.stream().mapToLong(r -> r.getLong(1)).sum()).isEqualTo(counted.size());
 
             // uv: the same sketch over exactly the included events gives the same number.
-            Map<Integer, Long> uvBoundary = OffsetLog.read(run.checkpoint("uv")).lateBoundary(windowEnd).orElseThrow();
+            Map<Integer, Long> uvBoundary = CheckpointLog.read(run.checkpoint("uv")).lateBoundary(windowEnd).orElseThrow();
             String included = windowEvents.stream().filter(r -> r.getLong(2) < uvBoundary.get(r.getInt(1)))
                     .map(r -> "'" + r.getString(0) + "'").collect(Collectors.joining(","));
             long expectedUv = Committed.rows(spark, run.output("events"), "select approx_count_distinct(user_id, "
@@ -228,7 +228,7 @@ class PipelineIT {
     /**
      * Spark 3.5 filters late rows of batch N with the watermark of batch N-1, which this test makes visible: without
      * no-data batches, the batch that first carries a watermark past the window still includes an event for it; only
-     * the batch after drops one. OffsetLog's boundary names exactly that split (it fails if it used batch N's own).
+     * the batch after drops one. CheckpointLog's boundary names exactly that split (it fails if it used batch N's own).
      */
     @Test
     void theLateRowFilterLagsOneBatchAndTheAccountingFollowsIt() {
@@ -262,7 +262,7 @@ class PipelineIT {
                     "select page_id, pv from t where window_start = '" + Timestamp.from(windowStart) + "'");
             assertThat(pv).extracting(r -> r.getString(0), r -> r.getLong(1)).containsExactly(tuple("/home", 2L));
 
-            Map<Integer, Long> boundary = OffsetLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
+            Map<Integer, Long> boundary = CheckpointLog.read(run.checkpoint("pv")).lateBoundary(windowEnd).orElseThrow();
             List<Row> windowEvents = Committed.rows(spark, run.output("events"),
                     "select event_id, kafka_partition, kafka_offset from t where event_time >= '"
                             + Timestamp.from(windowStart) + "' and event_time < '" + Timestamp.from(windowEnd) + "'");

@@ -1,6 +1,7 @@
 package io.streamingclicks.job.support;
 
-import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CheckpointLog;
 
 import java.nio.file.Path;
 
@@ -12,10 +13,7 @@ public final class Checkpoints {
 
     /** Records (over all partitions) up to the end of the query's last committed batch; 0 before its first. */
     public static long committedRecords(Path checkpoint) {
-        OffsetLog log = OffsetLog.read(checkpoint);
-        return log.committed().stream().max(Long::compare)
-                .map(id -> log.batches().get(id).endOffsets().values().stream().mapToLong(Long::longValue).sum())
-                .orElse(0L);
+        return CheckpointLog.read(checkpoint).lastCommitted().map(BatchOffsets::endOffsetSum).orElse(0L);
     }
 
     /**
@@ -23,13 +21,13 @@ public final class Checkpoints {
      * Parquet file no {@code _spark_metadata} entry names: a SIGKILL now leaves an orphan of a killed batch.
      */
     public static boolean batchInFlightWithOrphan(Path checkpoint, Path output) {
-        OffsetLog log;
+        CheckpointLog log;
         try {
-            log = OffsetLog.read(checkpoint);
+            log = CheckpointLog.read(checkpoint);
         } catch (RuntimeException partlyWritten) {
             return false;
         }
-        if (log.batches().isEmpty() || log.committed().contains(log.batches().lastKey())) {
+        if (log.last().map(BatchOffsets::committed).orElse(true)) {
             return false;
         }
         try {

@@ -1,6 +1,6 @@
 package io.streamingclicks.job.support;
 
-import io.streamingclicks.job.accounting.CommittedFiles;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -8,7 +8,6 @@ import org.apache.spark.sql.SparkSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /** Reads a sink's committed output: exactly the files its {@code _spark_metadata} log names, never a glob. */
@@ -19,7 +18,7 @@ public final class Committed {
 
     /** The committed rows, with the date/hour partition columns; empty (null) while nothing is committed. */
     public static Dataset<Row> read(SparkSession spark, Path outputDir) {
-        Set<String> files = CommittedFiles.of(outputDir);
+        List<String> files = CommittedOutput.read(outputDir).uris();
         if (files.isEmpty()) {
             return null;
         }
@@ -41,11 +40,11 @@ public final class Committed {
         if (!Files.isDirectory(outputDir)) {
             return List.of();
         }
-        Set<String> committed = CommittedFiles.of(outputDir);
+        List<Path> committed = CommittedOutput.read(outputDir).named();
         try (Stream<Path> s = Files.walk(outputDir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
                     .filter(p -> !p.toString().contains("_spark_metadata"))
-                    .filter(p -> committed.stream().noneMatch(c -> c.endsWith(p.getFileName().toString())))
+                    .filter(p -> committed.stream().noneMatch(c -> c.endsWith(p.getFileName())))
                     .toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

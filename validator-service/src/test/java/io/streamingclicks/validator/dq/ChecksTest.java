@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.streamingclicks.validator.committed.CommittedOutputReader;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.validator.fixture.StackFixture;
 
 /**
@@ -126,7 +126,7 @@ class ChecksTest {
     @Test
     void aCommittedFileGoneFromDiskFails() throws Exception {
         StackFixture f = new StackFixture(tmp.resolve("data")).write();
-        Files.delete(CommittedOutputReader.read(f.root().resolve("parquet/uv")).files().get(0));
+        Files.delete(CommittedOutput.read(f.root().resolve("parquet/uv")).files().get(0));
         try (Harness h = new Harness(f.root(), Map.of())) {
             assertFails(Harness.byName(h.runAll()), "committed_files_present");
         }

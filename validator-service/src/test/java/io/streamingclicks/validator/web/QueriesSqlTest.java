@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.streamingclicks.validator.committed.CommittedOutputReader;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.validator.db.SqlFile;
 import io.streamingclicks.validator.fixture.StackFixture;
 
@@ -74,7 +74,7 @@ class QueriesSqlTest {
                     sqlFiles.add(Path.of(rs.getString(1)).normalize().toString());
                 }
             }
-            List<String> javaFiles = CommittedOutputReader.read(fixture.root().resolve("parquet/pv")).files().stream()
+            List<String> javaFiles = CommittedOutput.read(fixture.root().resolve("parquet/pv")).files().stream()
                     .map(Path::toString).toList();
             assertThat(sqlFiles).containsExactlyInAnyOrderElementsOf(javaFiles).noneMatch(f -> f.contains("deadbeef"));
 

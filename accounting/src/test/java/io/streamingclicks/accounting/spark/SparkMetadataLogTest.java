@@ -1,4 +1,4 @@
-package io.streamingclicks.validator.committed;
+package io.streamingclicks.accounting.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,5 +52,14 @@ class SparkMetadataLogTest {
         assertThat(PathRebase.relative("file:/old/pv/part-0.parquet")).isEqualTo("part-0.parquet");
         assertThat(PathRebase.relative("hdfs://nn:8020/x/pv/date=a%20b/hour=1/p.parquet"))
                 .isEqualTo("date=a b/hour=1/p.parquet");
+        assertThat(PathRebase.relative("file:///my%20root/pv/date=2026-11-21/p%20q.parquet"))
+                .isEqualTo("date=2026-11-21/p q.parquet");
+    }
+
+    @Test
+    void crcAndTempFilesAreNotLogFiles() {
+        assertThat(SparkMetadataLog.filesToRead(List.of(".9.compact.crc", "9.compact", ".10.crc", "10",
+                ".11.2b4e.tmp"))).containsExactly("9.compact", "10");
+        assertThat(SparkMetadataLog.batchId(".10.crc")).isEmpty();
     }
 }

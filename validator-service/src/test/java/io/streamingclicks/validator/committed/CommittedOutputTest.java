@@ -17,10 +17,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.validator.fixture.StackFixture;
 
-/** The committed-output reader on a data root as a killed batch leaves it: orphans are never opened nor counted. */
-class CommittedOutputReaderTest {
+/**
+ * The committed-output reader (accounting's {@link CommittedOutput}) on the validator's fixture data root as a killed
+ * batch leaves it, read with DuckDB: orphans are never opened nor counted.
+ */
+class CommittedOutputTest {
 
     @TempDir
     static Path tmp;
@@ -51,7 +55,7 @@ class CommittedOutputReaderTest {
         Path log = pvDir(fixture.root()).resolve("_spark_metadata");
         assertThat(log.resolve("9.compact")).exists();
         assertThat(log.resolve("3")).doesNotExist();
-        CommittedFiles committed = CommittedOutputReader.read(pvDir(fixture.root()));
+        CommittedOutput committed = CommittedOutput.read(pvDir(fixture.root()));
         assertThat(committed.missing()).isEmpty();
         assertThat(committed.files()).noneMatch(p -> p.getFileName().toString().contains("deadbeef"));
         long expected = 0;
@@ -78,8 +82,8 @@ class CommittedOutputReaderTest {
     void stillReadsTheOutputWhenTheDataRootWasMoved() throws Exception {
         Path moved = tmp.resolve("moved-root");
         copyTree(fixture.root(), moved);
-        CommittedFiles before = CommittedOutputReader.read(pvDir(fixture.root()));
-        CommittedFiles after = CommittedOutputReader.read(pvDir(moved));
+        CommittedOutput before = CommittedOutput.read(pvDir(fixture.root()));
+        CommittedOutput after = CommittedOutput.read(pvDir(moved));
         assertThat(after.missing()).isEmpty();
         assertThat(after.files()).allMatch(p -> p.startsWith(moved));
         assertThat(sumPv(after.files())).isEqualTo(sumPv(before.files()));
@@ -89,16 +93,16 @@ class CommittedOutputReaderTest {
     void aNamedFileThatIsGoneIsReportedMissingAndNotRead() throws Exception {
         Path copy = tmp.resolve("missing-root");
         copyTree(fixture.root(), copy);
-        CommittedFiles all = CommittedOutputReader.read(pvDir(copy));
+        CommittedOutput all = CommittedOutput.read(pvDir(copy));
         Files.delete(all.files().get(0));
-        CommittedFiles now = CommittedOutputReader.read(pvDir(copy));
+        CommittedOutput now = CommittedOutput.read(pvDir(copy));
         assertThat(now.missing()).containsExactly(all.files().get(0));
         assertThat(now.files()).hasSize(all.files().size() - 1);
     }
 
     @Test
     void aSinkWithoutLogHasNoCommittedOutput() {
-        assertThat(CommittedOutputReader.read(tmp.resolve("nothing")).files()).isEmpty();
+        assertThat(CommittedOutput.read(tmp.resolve("nothing")).files()).isEmpty();
     }
 
     static void copyTree(Path from, Path to) throws Exception {

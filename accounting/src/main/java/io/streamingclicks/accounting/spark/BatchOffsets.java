@@ -1,4 +1,4 @@
-package io.streamingclicks.validator.pipeline;
+package io.streamingclicks.accounting.spark;
 
 import java.util.Map;
 
@@ -14,5 +14,10 @@ public record BatchOffsets(long batchId, long watermarkMs, Map<Integer, Long> en
 
     public BatchOffsets(long batchId, long watermarkMs, Map<Integer, Long> endOffsets, boolean committed) {
         this(batchId, watermarkMs, endOffsets, committed, null);
+    }
+
+    /** Kafka: the records up to this batch's end over all partitions, counted from offset 0. */
+    public long endOffsetSum() {
+        return endOffsets.values().stream().mapToLong(Long::longValue).sum();
     }
 }

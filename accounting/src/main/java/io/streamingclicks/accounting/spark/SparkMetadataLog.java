@@ -1,4 +1,4 @@
-package io.streamingclicks.validator.committed;
+package io.streamingclicks.accounting.spark;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,9 +13,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
- * Reads a file sink's {@code _spark_metadata} log (file name and lines of each log file) into the set of committed
- * files: the latest {@code N.compact} plus the deltas after it, {@code add} and {@code delete} applied in batch order.
- * Pure: no I/O, so every rule of the log is tested on text.
+ * The rules of a Spark compactible log (a file sink's {@code _spark_metadata}; the file source's {@code sources/0}
+ * is named the same way): log files are named by batch id, every few batches a cumulative {@code N.compact} holds
+ * all entries up to N and the deltas before it are deleted later (so they may or may not still be there); Spark
+ * writes each file under a temporary name and renames it, and leaves {@code .N.crc} checksums: names that are not
+ * log files are ignored. Reads the sink log's lines into the committed files: the latest compaction plus the deltas
+ * after it, {@code add} and {@code delete} applied in batch order. Paths are kept as Spark wrote them (absolute,
+ * URI-escaped: {@code file:///data/parquet/pv/date=2026-11-21/part-0.parquet}); {@link PathRebase} maps them onto a
+ * directory. Pure: no I/O, so every rule of the log is tested on text; {@link CommittedOutput} reads the disk.
  */
 public final class SparkMetadataLog {
 

@@ -1,40 +1,48 @@
-package io.streamingclicks.validator.dq;
+package io.streamingclicks.accounting.links;
 
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+
+import io.streamingclicks.accounting.ledger.SettledLedger;
 
 /**
- * DESIGN.md link 1's comparison, whatever the source: per settled (second, page) of the producer's ledger,
- * acknowledged &lt;= events the job read &lt;= acknowledged + in doubt; events under a key the ledger never names are
- * external. Shared by {@link ProducerToKafkaCheck} and {@link ProducerToLandingCheck}.
+ * Link 1, producer to what the job read (docs/accounting.md): per settled (second, page) of the producer's ledger,
+ * acknowledged &lt;= events read &lt;= acknowledged + in doubt. Events under a key the ledger never names are
+ * external: reported, never a loss or a duplicate. The same comparison whatever the source (Kafka or landing files).
  *
  * @param compared settled keys compared
  * @param badKeys  keys outside the range
  * @param lost     acknowledged events missing, summed over the bad keys
  * @param doubled  events beyond acknowledged + in doubt, summed over the bad keys
  * @param external events under keys the ledger does not name
- * @param example  "; e.g. KEY: acked A, in doubt D, in WHERE N" for the first bad key, or empty
+ * @param example  "; e.g. KEY: acked A, in doubt D, in WHERE N" for the first bad key in key order, or empty
  */
-record LedgerComparison(long compared, long badKeys, long lost, long doubled, long external, String example) {
+public record Link1(long compared, long badKeys, long lost, long doubled, long external, String example) {
+
+    public boolean holds() {
+        return badKeys == 0;
+    }
 
     /**
      * @param skip   settled keys not to compare yet (their events may still be on their way)
      * @param counts events the job read, per key
      * @param where  what {@code counts} counts, for the example ("Kafka", "events")
      */
-    static LedgerComparison of(LedgerReader.Ledger ledger, Set<String> skip, Map<String, Long> counts, String where) {
+    public static Link1 compare(SettledLedger ledger, Set<SettledLedger.Key> skip,
+                                Map<SettledLedger.Key, Long> counts, String where) {
         long compared = 0;
         long badKeys = 0;
         long lost = 0;
         long doubled = 0;
         String example = "";
-        for (Map.Entry<String, LedgerReader.Sums> e : ledger.settled().entrySet()) {
+        for (Map.Entry<SettledLedger.Key, SettledLedger.Sums> e : new TreeMap<>(ledger.settled()).entrySet()) {
             if (skip.contains(e.getKey())) {
                 continue;
             }
             compared++;
             long n = counts.getOrDefault(e.getKey(), 0L);
-            LedgerReader.Sums s = e.getValue();
+            SettledLedger.Sums s = e.getValue();
             if (n < s.acked() || n > s.acked() + s.inDoubt()) {
                 badKeys++;
                 lost += Math.max(0, s.acked() - n);
@@ -46,11 +54,11 @@ record LedgerComparison(long compared, long badKeys, long lost, long doubled, lo
             }
         }
         long external = 0;
-        for (Map.Entry<String, Long> e : counts.entrySet()) {
+        for (Map.Entry<SettledLedger.Key, Long> e : counts.entrySet()) {
             if (!ledger.allKeys().contains(e.getKey())) {
                 external += e.getValue();
             }
         }
-        return new LedgerComparison(compared, badKeys, lost, doubled, external, example);
+        return new Link1(compared, badKeys, lost, doubled, external, example);
     }
 }

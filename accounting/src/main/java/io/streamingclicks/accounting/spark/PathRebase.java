@@ -1,4 +1,4 @@
-package io.streamingclicks.validator.committed;
+package io.streamingclicks.accounting.spark;
 
 import java.net.URI;
 import java.nio.file.Path;
