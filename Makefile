@@ -10,11 +10,18 @@ VERSION := 0.1.0-SNAPSHOT
 RUN_DIR ?= run
 export RUN_DIR
 
-# Settings (names are an interface, see ../shared/DESIGN.md). Only the ones make itself needs get a default here;
+# Settings (names are an interface, see docs/interfaces.md). Only the ones make itself needs get a default here;
 # the rest pass through the environment to the services, which default them from the contract (infra/contract).
-export KAFKA_BOOTSTRAP_SERVERS ?= 127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094
-export KAFKA_TOPIC ?= clickstream_events
-export DATA_DIR ?= data
+export KAFKA_BOOTSTRAP_SERVERS ?= $(subst $(space),$(comma),$(addprefix 127.0.0.1:,$(call contract_list,$(CONTRACT_KAFKA_PORTS))))
+export KAFKA_TOPIC ?= $(CONTRACT_KAFKA_TOPIC)
+export DATA_DIR ?= $(CONTRACT_DATA_DIR)
+# The defaults above are expanded late, from the contract file included here: ports, topic, data root, sinks and
+# window defaults, the file the Java services read too. Its variables are CONTRACT_*, never a setting's name.
+include infra/contract/src/main/resources/io/streamingclicks/contract/contract.properties
+comma := ,
+empty :=
+space := $(empty) $(empty)
+contract_list = $(subst $(comma), ,$(1))
 
 # Maven 3.9 (Quarkus 3.27+ refuses 3.8), bootstrapped by its coordinates with whatever Maven is installed.
 MAVEN_VERSION := 3.9.11
@@ -30,7 +37,7 @@ include $(sort $(wildcard */module.mk))
 # The containerized stack last: its rules depend on every module's artifact variables.
 include infra/compose.mk
 
-.PHONY: help build test run stop status prereqs clean-build
+.PHONY: help build test run stop status reset prereqs clean-build
 help: ## list the targets
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | column -t -s $$'\t'
 
@@ -60,6 +67,9 @@ run: prereqs kafka-up $(addprefix run-,$(SERVICES)) ## start the local stack in 
 stop: $(addprefix stop-,$(call reverse,$(SERVICES))) kafka-down ## stop the local stack (data is kept)
 
 status: kafka-status $(addprefix status-,$(SERVICES)) ## what runs, where
+
+reset: ## stop whichever stack runs and delete its data and broker data (asks first; FORCE=1 does not ask)
+	@STACK=$(STACK) FORCE=$(FORCE) COMPOSE_PROJECT=$(COMPOSE_PROJECT) infra/bin/reset.sh
 
 clean-build: ## drop build output (target/ folders and the bootstrapped Maven)
 	rm -rf $(BUILD_DIR) */target infra/*/target

@@ -45,5 +45,5 @@ kafka-console-producer: $(KAFKA_JAR) ## type JSON events, one per line, onto the
 kafka-console-consumer: $(KAFKA_JAR) ## print the topic from the beginning
 	@$(KAFKA_TOOL) org.apache.kafka.tools.consumer.ConsoleConsumer --bootstrap-server $(KAFKA_BOOTSTRAP_SERVERS) --topic $(KAFKA_TOPIC) --from-beginning $(ARGS)
 
-kafka-logs: ## each node's partition log files (the second seed's ls -ltr of the kafka-logs dirs)
+kafka-logs: ## each node's partition log files (ls -ltr of each node's clickstream_events-* dirs)
 	@ls -ltr $(RUN_DIR)/kafka/node-*/data/$(KAFKA_TOPIC)-*/*.log

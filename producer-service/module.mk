@@ -4,7 +4,7 @@
 SERVICES += producer
 
 PRODUCER_JAR := producer-service/target/quarkus-app/quarkus-run.jar
-PRODUCER_PORT ?= 8081
+PRODUCER_PORT ?= $(CONTRACT_PRODUCER_PORT)
 PRODUCER_URL := http://127.0.0.1:$(PRODUCER_PORT)
 PRODUCER_HEAP ?= 256m
 COUNT ?= 500

@@ -38,7 +38,7 @@ stop-spark: ## stop the Spark job (SIGTERM: every query stops between batches)
 
 status-spark: ## is the Spark job running, and its queries' last progress
 	@infra/bin/service.sh status spark "$(DATA_DIR)/progress"
-	@for q in uv pv events quarantine; do f="$(DATA_DIR)/progress/$$q.jsonl"; \
+	@for q in $(call contract_list,$(CONTRACT_SINKS)); do f="$(DATA_DIR)/progress/$$q.jsonl"; \
 	  if [ -f "$$f" ]; then printf '  %-10s %s\n' "$$q" "$$(tail -n 1 "$$f" | cut -c1-160)"; fi; done
 
 kill-spark: ## SIGKILL the Spark job, as in a crash, in whichever stack runs (make restart-spark resumes from the checkpoints)

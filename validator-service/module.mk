@@ -6,7 +6,7 @@ SERVICES += validator
 MODULE_TEST_PREREQS += chromium
 
 VALIDATOR_JAR := validator-service/target/quarkus-app/quarkus-run.jar
-VALIDATOR_PORT ?= 8082
+VALIDATOR_PORT ?= $(CONTRACT_VALIDATOR_PORT)
 VALIDATOR_URL := http://127.0.0.1:$(VALIDATOR_PORT)
 VALIDATOR_HEAP ?= 512m
 

@@ -10,6 +10,9 @@
 -- columns) is accounted by (landing file, line) instead of (partition, offset): see landing_lines and accounted_files.
 
 -- name: session
+-- No extension is downloaded or loaded behind the user's back: the file needs only DuckDB's built-in parquet and json.
+SET autoinstall_known_extensions = false;
+SET autoload_known_extensions = false;
 SET TimeZone = 'UTC';
 
 -- name: cli_setup
@@ -94,27 +97,35 @@ SET VARIABLE sealed_ms = (SELECT least(
   (SELECT max(watermark_ms) FROM (SELECT watermark_ms FROM pv_batches UNION ALL SELECT watermark_ms FROM file_batches WHERE query = 'pv'))));
 
 -- name: views
+-- The committed files named by the list in variable files_var, or no rows of the columns cols when the list is
+-- empty or null (a sink with nothing committed yet, an empty data root): read_parquet refuses an empty list, and
+-- DuckDB binds every branch of a query, so the choice is made in the text that query() binds. The views below cast
+-- each column, so the empty relation has their types.
+CREATE OR REPLACE TEMP MACRO committed_rows(files_var, cols) AS TABLE
+SELECT * FROM query(CASE WHEN len(coalesce(getvariable(files_var), [])) > 0
+  THEN 'SELECT * FROM read_parquet(getvariable(''' || files_var || '''), hive_partitioning = false)'
+  ELSE 'SELECT NULL AS ' || replace(cols, ', ', ', NULL AS ') || ' LIMIT 0' END);
 -- The sinks as the job wrote them (columns: io.streamingclicks.contract.OutputColumns), timestamps as UTC.
 CREATE OR REPLACE TEMP VIEW uv AS
 SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end, CAST(uv AS BIGINT) AS uv
-FROM read_parquet(getvariable('uv_files'), hive_partitioning = false);
+FROM committed_rows('uv_files', 'window_start, window_end, uv');
 CREATE OR REPLACE TEMP VIEW pv AS
 SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end,
        CAST(page_id AS VARCHAR) AS page_id, CAST(pv AS BIGINT) AS pv
-FROM read_parquet(getvariable('pv_files'), hive_partitioning = false);
+FROM committed_rows('pv_files', 'window_start, window_end, page_id, pv');
 CREATE OR REPLACE TEMP VIEW events AS
 SELECT CAST(event_id AS VARCHAR) AS event_id, CAST(user_id AS VARCHAR) AS user_id, CAST(page_id AS VARCHAR) AS page_id,
        CAST(event_time AS TIMESTAMP) AS event_time, CAST(kafka_partition AS INTEGER) AS kafka_partition,
        CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp,
        CAST(source_file AS VARCHAR) AS source_file,
        epoch_ms(CAST(event_time AS TIMESTAMP)) // getvariable('window_ms') * getvariable('window_ms') AS ws_ms
-FROM (SELECT * FROM read_parquet(getvariable('events_files'), hive_partitioning = false)
+FROM (SELECT * FROM committed_rows('events_files', 'event_id, user_id, page_id, event_time, kafka_partition, kafka_offset, kafka_timestamp')
       UNION ALL BY NAME SELECT NULL::VARCHAR AS source_file WHERE false);
 CREATE OR REPLACE TEMP VIEW quarantine AS
 SELECT CAST(raw AS VARCHAR) AS raw, CAST(reason AS VARCHAR) AS reason, CAST(kafka_partition AS INTEGER) AS kafka_partition,
        CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp,
        CAST(source_file AS VARCHAR) AS source_file
-FROM (SELECT * FROM read_parquet(getvariable('quarantine_files'), hive_partitioning = false)
+FROM (SELECT * FROM committed_rows('quarantine_files', 'raw, reason, kafka_partition, kafka_offset, kafka_timestamp')
       UNION ALL BY NAME SELECT NULL::VARCHAR AS source_file WHERE false);
 -- The landing files' lines as the file source reads them: split at \n (a \r before it dropped), no line after a
 -- final \n. Lazy: only a statement that needs lines reads files, and the service narrows the files read with

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# make demo-late: the seed's checklist, live. One burst inside the watermark, one beyond it; once the watermark has
+# make demo-late: the late-data checklist of docs/time-and-sealing.md, live. One burst inside the watermark, one beyond it; once the watermark has
 # passed the first burst's window, print what was counted and what was dropped (named by the validator's accounting).
 # Works on either stack (it only talks HTTP to the producer and the validator). Needs curl and python3.
 set -euo pipefail
-PRODUCER_URL=${PRODUCER_URL:-http://127.0.0.1:8081}
-VALIDATOR_URL=${VALIDATOR_URL:-http://127.0.0.1:8082}
+# The contract's values as CONTRACT_* (the file make includes); make passes the URLs, these defaults are for direct use.
+. "$(dirname "$0")/../contract/src/main/resources/io/streamingclicks/contract/contract.properties"
+PRODUCER_URL=${PRODUCER_URL:-http://127.0.0.1:$CONTRACT_PRODUCER_PORT}
+VALIDATOR_URL=${VALIDATOR_URL:-http://127.0.0.1:$CONTRACT_VALIDATOR_PORT}
 INSIDE=${DEMO_INSIDE_OFFSET:--PT2M}     # newer than the watermark (default delay 5 min): counted
 BEYOND=${DEMO_BEYOND_OFFSET:--PT15M}    # its window sealed long ago: dropped
 COUNT=${DEMO_COUNT:-100}

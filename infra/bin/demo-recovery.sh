@@ -3,7 +3,9 @@
 # it again, and print the validator's duplicate and reconciliation results once it has checked the recovered output.
 # Works on either stack (STACK=compose|local, from infra/bin/stack.sh). Needs curl and python3.
 set -euo pipefail
-VALIDATOR_URL=${VALIDATOR_URL:-http://127.0.0.1:8082}
+# The contract's values as CONTRACT_* (the file make includes); make passes the URL, this default is for direct use.
+. "$(dirname "$0")/../contract/src/main/resources/io/streamingclicks/contract/contract.properties"
+VALIDATOR_URL=${VALIDATOR_URL:-http://127.0.0.1:$CONTRACT_VALIDATOR_PORT}
 STACK=${STACK:-local}
 say() { printf '[demo-recovery %s] %s\n' "$(date +%T)" "$*"; }
 chk() { # chk offsets|commits: the highest batch id of the pv query's checkpoint

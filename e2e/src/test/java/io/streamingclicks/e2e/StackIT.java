@@ -123,7 +123,7 @@ class StackIT {
         }
         assertThat(insidePv).as("pv of /e2e/inside in " + insideWindow).isEqualTo(200);
 
-        // Dropped: none of /e2e/beyond in any pv row; the accounting names them (DESIGN.md link 3).
+        // Dropped: none of /e2e/beyond in any pv row; the accounting names them (docs/accounting.md, link 3).
         await("the validator has accounted the dropped events").atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofSeconds(5))
                 .until(() -> stack.validator("/api/pipeline").path("late_events_total").asLong() >= 150);

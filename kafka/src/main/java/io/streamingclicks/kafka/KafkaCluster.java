@@ -40,6 +40,10 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** System property naming the directory of broker jars; Maven sets it for every module's tests. */
     public static final String LIB_PROPERTY = "streamingclicks.kafka.lib";
+    /** Where {@code make kafka-up} keeps the cluster, relative to the project root (RUN_DIR/kafka). */
+    public static final String DEFAULT_DIR = "run/kafka";
+    /** Heap per broker unless told otherwise. */
+    public static final String DEFAULT_HEAP = "256m";
     static final String HOST = "127.0.0.1";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(45);
@@ -568,10 +572,10 @@ public final class KafkaCluster implements AutoCloseable {
 
     /** Where the cluster lives and on which ports. */
     public static final class Builder {
-        private Path dir = Paths.get("run/kafka");
+        private Path dir = Paths.get(DEFAULT_DIR);
         private int[] clientPorts = Defaults.KAFKA_PORTS.clone();
-        private int[] controllerPorts = {19092, 19093, 19094};
-        private String heap = "256m";
+        private int[] controllerPorts = Defaults.KAFKA_CONTROLLER_PORTS.clone();
+        private String heap = DEFAULT_HEAP;
         private Path libDir;
         private boolean watchParent;
         private boolean deleteOnClose;

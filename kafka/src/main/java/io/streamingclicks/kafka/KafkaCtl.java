@@ -21,13 +21,14 @@ public final class KafkaCtl {
               status      one line per node: pid, client port, running or not
               describe    the topic's partitions: leader, replicas, ISR
             options:
-              --dir DIR                 run folder (default run/kafka)
-              --ports P1,P2,P3          client ports (default 9092,9093,9094)
-              --controller-ports C1,..  controller ports (default 19092,19093,19094)
-              --topic NAME              topic (default $KAFKA_TOPIC or clickstream_events)
-              --heap SIZE               heap per broker (default 256m)
+              --dir DIR                 run folder (default %s)
+              --ports P1,P2,P3          client ports (default %s)
+              --controller-ports C1,..  controller ports (default %s)
+              --topic NAME              topic (default $KAFKA_TOPIC or %s)
+              --heap SIZE               heap per broker (default %s)
               --lib DIR                 broker jars (default kafka/target/lib)
-            """;
+            """.formatted(KafkaCluster.DEFAULT_DIR, csv(Defaults.KAFKA_PORTS), csv(Defaults.KAFKA_CONTROLLER_PORTS),
+            Setting.KAFKA_TOPIC.defaultValue(), KafkaCluster.DEFAULT_HEAP);
 
     private KafkaCtl() {
     }
@@ -57,8 +58,8 @@ public final class KafkaCtl {
             node = Integer.parseInt(positional.get(1));
         }
         KafkaCluster.Builder b = KafkaCluster.builder()
-                .dir(Paths.get(opts.getOrDefault("dir", "run/kafka")))
-                .heap(opts.getOrDefault("heap", "256m"));
+                .dir(Paths.get(opts.getOrDefault("dir", KafkaCluster.DEFAULT_DIR)))
+                .heap(opts.getOrDefault("heap", KafkaCluster.DEFAULT_HEAP));
         if (opts.containsKey("ports")) {
             b.clientPorts(ports(opts.get("ports")));
         }
@@ -109,6 +110,10 @@ public final class KafkaCtl {
 
     private static int[] ports(String csv) {
         return Arrays.stream(csv.split(",")).map(String::strip).mapToInt(Integer::parseInt).toArray();
+    }
+
+    private static String csv(int[] ports) {
+        return Arrays.stream(ports).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     private static void usage(String problem) {

@@ -31,8 +31,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * The shaded jar run as its own process with {@code java -jar}: SIGKILL lands while a batch is in flight (its
  * {@code offsets/N} written, {@code commits/N} not, an orphan Parquet file in the events sink), the job restarts
- * from its checkpoints, and the committed output has no duplicate key and matches DESIGN.md's accounting exactly;
- * SIGTERM then stops it with no batch half-committed.
+ * from its checkpoints, and the committed output has no duplicate key and matches link 3 (docs/accounting.md)
+ * exactly; SIGTERM then stops it with no batch half-committed.
  */
 @ExtendWith(SharedKafka.class)
 class CrashRecoveryIT {
@@ -95,8 +95,8 @@ class CrashRecoveryIT {
             // The orphans are still on disk and were never output.
             List<Path> leftovers = orphans;
             assertThat(leftovers).allMatch(Files::exists);
-            assertThat(Committed.files(root.resolve("parquet/events")))
-                    .noneMatch(f -> leftovers.stream().anyMatch(o -> f.endsWith(o.getFileName().toString())));
+            assertThat(Committed.named(root.resolve("parquet/events")))
+                    .noneMatch(f -> leftovers.stream().anyMatch(o -> f.endsWith(o.getFileName())));
 
             // Link 2: events and quarantine offsets together are contiguous from 0, no gap, no repeat.
             var ev = Committed.read(spark, root.resolve("parquet/events"))

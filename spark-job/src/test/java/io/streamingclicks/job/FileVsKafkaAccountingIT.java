@@ -1,13 +1,14 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.accounting.ledger.LedgerKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
-import io.streamingclicks.job.support.FileSourceCheckpoint;
 import io.streamingclicks.job.support.Landing;
 import io.streamingclicks.job.support.Link3;
 import io.streamingclicks.job.support.SharedKafka;
@@ -49,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The same events, some of them late beyond the watermark, through the Kafka source (the real 3-broker cluster) and
  * through the landing files: the two split batches differently, so their pv may differ, but in both, per sealed
- * (window, page), pv + the events DESIGN.md's link 3 names as dropped as late = the distinct input events of that
+ * (window, page), pv + the events link 3 (docs/accounting.md) names as dropped as late = the distinct input events of that
  * key, and the named ones are exactly the input events pv does not count. Reads only durable state (checkpoints,
  * committed output). The file variant's data root (with its landing files and a producer ledger) is written to
  * fixture {@code files} and the Kafka variant's to fixture {@code kafka-accounting} ({@link ValidatorFixtures}, shipped
@@ -205,8 +206,8 @@ class FileVsKafkaAccountingIT {
                 }
                 written.add(name);
                 Set<String> files = Set.copyOf(written);
-                awaitAll(job, () -> Committed.FILE_SINKS.stream().allMatch(q -> checkpoint(filesRoot, q)
-                        .committedFiles().keySet().containsAll(files)));
+                awaitAll(job, () -> Committed.FILE_SINKS.stream().allMatch(q -> FileSourceLog.committed(
+                        filesRoot.resolve("chk").resolve(q)).orElse(Set.of()).containsAll(files)));
                 if (phase == phases.get(1)) {
                     awaitPvWatermark(job, filesRoot, at(8, 0));
                 }
@@ -282,7 +283,7 @@ class FileVsKafkaAccountingIT {
     // ---------------------------------------------------------------------------------------------- accounting
 
     /**
-     * DESIGN.md link 3 from durable state, per sealed (window, page): committed pv, and the committed events the pv
+     * Link 3 (docs/accounting.md) from durable state, per sealed (window, page): committed pv, and the committed events the pv
      * query counted or dropped as late, by event id; each event's position in the source (partition/offset, or
      * file:line where the line is the event's line in the landing file).
      */
@@ -291,9 +292,9 @@ class FileVsKafkaAccountingIT {
     }
 
     private static Accounting account(Path root, boolean fromFiles) throws IOException {
-        FileSourceCheckpoint pvChk = checkpoint(root, "pv");
-        Link3 kafkaPv = fromFiles ? null : Link3.read(root.resolve("chk/pv"));
-        long sealedMs = Math.min(pvChk.committedWatermarkMs(), checkpoint(root, "uv").committedWatermarkMs());
+        Link3 pvLink3 = Link3.read(root.resolve("chk/pv"));
+        long sealedMs = Math.min(Checkpoints.committedWatermarkMs(root.resolve("chk/pv")),
+                Checkpoints.committedWatermarkMs(root.resolve("chk/uv")));
         Map<String, Long> pv = new TreeMap<>();
         for (Row r : Committed.rows(spark, root.resolve("parquet/pv"), "select window_start, page_id, pv from t")) {
             long ws = r.getTimestamp(0).toInstant().toEpochMilli();
@@ -321,13 +322,13 @@ class FileVsKafkaAccountingIT {
                 if (!r.isNullAt(0)) {
                     assertThat(position.put(id, file + ":" + line)).as("event %s read twice", id).isNull();
                 }
-                isCounted = pvChk.counted(windowEnd, file);
+                isCounted = pvLink3.counted(windowEnd, file);
             } else {
                 if (!r.isNullAt(0)) {
                     assertThat(position.put(id, r.getInt(3) + "/" + r.getLong(4))).as("event %s read twice", id)
                             .isNull();
                 }
-                isCounted = kafkaPv.counted(windowEnd, r.getInt(3), r.getLong(4));
+                isCounted = pvLink3.counted(windowEnd, r.getInt(3), r.getLong(4));
             }
             if (ws + WINDOW.toMillis() > sealedMs) {
                 continue;
@@ -370,7 +371,7 @@ class FileVsKafkaAccountingIT {
 
     /**
      * Copies the data root and adds what the validator needs to check it: the producer ledger those events would
-     * have (LedgerFormat, one count line per (second, page, lateness); the landing mode writes no offset lines),
+     * have (LedgerCodec, one count line per (second, page, lateness); the landing mode writes no offset lines),
      * and {@code fixture.properties} with the settings and the expected figures.
      */
     private static void writeFixture(Path root, String name, Input in, Accounting a, boolean files) throws IOException {
@@ -378,7 +379,7 @@ class FileVsKafkaAccountingIT {
                 : List.of("chk", "parquet", "progress"));
         if (files) {
             ValidatorFixtures.writeLedger(fixture, T, in.all().stream().filter(l -> l.id() != null)
-                    .map(l -> new ValidatorFixtures.LedgerKey(l.time(), l.page(),
+                    .map(l -> new LedgerKey(l.time().getEpochSecond(), l.page(),
                             l.id().startsWith("late-") || l.id().startsWith("racy-")))
                     .toList(), Map.of());
         }
@@ -435,11 +436,7 @@ class FileVsKafkaAccountingIT {
 
     /** Waits until the pv and uv queries have committed a batch whose watermark is at or past {@code at}. */
     private static void awaitPvWatermark(ClickJob job, Path root, Instant at) {
-        awaitAll(job, () -> checkpoint(root, "pv").committedWatermarkMs() >= at.toEpochMilli()
-                && checkpoint(root, "uv").committedWatermarkMs() >= at.toEpochMilli());
-    }
-
-    private static FileSourceCheckpoint checkpoint(Path root, String query) {
-        return FileSourceCheckpoint.read(root.resolve("chk").resolve(query));
+        awaitAll(job, () -> Checkpoints.committedWatermarkMs(root.resolve("chk/pv")) >= at.toEpochMilli()
+                && Checkpoints.committedWatermarkMs(root.resolve("chk/uv")) >= at.toEpochMilli());
     }
 }

@@ -150,9 +150,9 @@ class PipelineIT {
     }
 
     /**
-     * The first seed's checklist: an event 8 minutes late is included while the watermark has not passed its window
-     * and dropped once it has; DESIGN.md's link 3, read from chk/pv/offsets, names exactly the dropped events; uv of
-     * the window equals a batch approx_count_distinct over exactly the events it included.
+     * The late-data checklist: an event 8 minutes late is included while the watermark has not passed its window
+     * and dropped once it has; link 3 (docs/accounting.md), read from chk/pv/offsets, names exactly the dropped
+     * events; uv of the window equals a batch approx_count_distinct over exactly the events it included.
      */
     @Test
     void lateEventsAreIncludedUntilTheWatermarkPassesThenDroppedAndAccountedExactly() throws IOException {

@@ -1,5 +1,6 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.accounting.ledger.LedgerKey;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
@@ -114,7 +115,7 @@ class ValidatorFixtureIT {
 
         Path fixture = ValidatorFixtures.copy(root, "real-job", List.of("chk", "parquet", "progress"));
         ValidatorFixtures.writeLedger(fixture, T, sent.stream()
-                .map(e -> new ValidatorFixtures.LedgerKey(e.eventTime(), e.page(), e.late())).toList(), maxAcked);
+                .map(e -> new LedgerKey(e.eventTime().getEpochSecond(), e.page(), e.late())).toList(), maxAcked);
         writeProperties(fixture, root, bad, sent);
 
         // What the fixture is for: a compacted log, and a Parquet file on disk that no log names.

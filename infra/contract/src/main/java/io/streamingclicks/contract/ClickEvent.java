@@ -15,7 +15,7 @@ import java.util.Objects;
 
 /**
  * One click event as the contract defines it. {@code eventId}, {@code action} and {@code durationMs} may be null:
- * events from outside the producer (the second seed's console producer) carry no {@code event_id}.
+ * events from outside the producer (a user's console producer) carry no {@code event_id}.
  */
 public record ClickEvent(String eventId, String userId, String pageId, Instant eventTime, String action,
                          Long durationMs) {

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The click-event JSON contract, written once: canonical field names, the aliases the second seed's sample events use,
- * and the rule that turns an event-time text into a UTC instant. The producer writes it, the Spark job reads it (its
+ * The click-event JSON contract, written once: canonical field names, the aliases of the console-producer sample
+ * events (docs/interfaces.md), and the rule that turns an event-time text into a UTC instant. The producer writes it, the Spark job reads it (its
  * schema is built from {@link #SOURCE_KEYS}), the validator and tests decode with {@link ClickEvent#fromFields}.
  *
  * <pre>
@@ -37,9 +37,9 @@ public final class ClickEventContract {
     public static final String ACTION = "action";
     public static final String DURATION_MS = "duration_ms";
 
-    /** The second seed's name for {@link #EVENT_TIME}. */
+    /** The console-producer samples' name for {@link #EVENT_TIME}. */
     public static final String ALIAS_TIMESTAMP = "timestamp";
-    /** The second seed's name for {@link #PAGE_ID}. */
+    /** The console-producer samples' name for {@link #PAGE_ID}. */
     public static final String ALIAS_PAGE_URL = "page_url";
 
     /** Canonical fields in the order the producer writes them. */

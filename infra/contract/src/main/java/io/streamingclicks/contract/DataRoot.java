@@ -18,18 +18,38 @@ import java.util.List;
  */
 public final class DataRoot {
 
-    /** A sink: its output is {@code parquet/<dir>}, its checkpoint {@code chk/<dir>}. */
+    /**
+     * A sink: its output is {@code parquet/<dir>}, its checkpoint {@code chk/<dir>}. The directory names come from the
+     * contract file ({@code CONTRACT_SINKS}, which the Makefile reads too), in this order.
+     */
     public enum Sink {
-        UV("uv"), PV("pv"), EVENTS("events"), QUARANTINE("quarantine"), TOPN("topn");
+        UV, PV, EVENTS, QUARANTINE, TOPN;
 
         private final String dir;
 
-        Sink(String dir) {
-            this.dir = dir;
+        Sink() {
+            List<String> dirs = Defaults.SINKS;
+            // The enum's constants are code, the names are the file's: a renamed or reordered entry fails loud here.
+            if (ordinal() >= dirs.size() || !dirs.get(ordinal()).equalsIgnoreCase(name())) {
+                throw new IllegalStateException("CONTRACT_SINKS in the contract file must name sink " + name()
+                        + " as entry " + (ordinal() + 1) + ", got " + dirs);
+            }
+            this.dir = dirs.get(ordinal());
         }
 
+        /** The sink's directory name under {@code parquet/} and {@code chk/}. */
         public String dir() {
             return dir;
+        }
+
+        /** The sink whose directory is {@code dir}. */
+        public static Sink ofDir(String dir) {
+            for (Sink s : values()) {
+                if (s.dir.equals(dir)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("unknown sink '" + dir + "'; known: " + Defaults.SINKS);
         }
     }
 

@@ -4,16 +4,19 @@ import java.util.Map;
 
 /**
  * The settings users and the compose file set, by environment name, each with its default. These names are an
- * interface (DESIGN.md): add, don't rename. Services read them through {@link #from(Map)} or their own config layer
+ * interface (docs/interfaces.md): add, don't rename. Services read them through {@link #from(Map)} or their own config layer
  * with the same name and default; {@code make run} passes them through unchanged.
  */
 public enum Setting {
-    KAFKA_BOOTSTRAP_SERVERS("127.0.0.1:9092,127.0.0.1:9093,127.0.0.1:9094", "Kafka bootstrap servers, comma separated"),
-    KAFKA_TOPIC("clickstream_events", "topic the producer writes and the job reads"),
-    DATA_DIR("data", "data root: a local path or any Hadoop URI (hdfs://, s3a://); layout in DataRoot"),
-    WINDOW_DURATION("PT5M", "tumbling event-time window, ISO-8601 (PT5M) or '5 minutes'"),
-    WATERMARK_DELAY("PT5M", "watermark delay behind the highest event time seen, ISO-8601 or '5 minutes'"),
-    UV_RSD("0.01", "relative standard deviation of approx_count_distinct (HLL++) for UV, 0.01 gives sigma ~0.81%"),
+    // The defaults shared with the Makefile come from the contract file, through Defaults.
+    KAFKA_BOOTSTRAP_SERVERS(Defaults.KAFKA_BOOTSTRAP_SERVERS, "Kafka bootstrap servers, comma separated"),
+    KAFKA_TOPIC(Defaults.TOPIC, "topic the producer writes and the job reads"),
+    DATA_DIR(Defaults.DATA_DIR, "data root: a local path or any Hadoop URI (hdfs://, s3a://); layout in DataRoot"),
+    WINDOW_DURATION(Defaults.WINDOW_TEXT, "tumbling event-time window, ISO-8601 (PT5M) or '5 minutes'"),
+    WATERMARK_DELAY(Defaults.WATERMARK_TEXT,
+            "watermark delay behind the highest event time seen, ISO-8601 or '5 minutes'"),
+    UV_RSD(Defaults.UV_RSD_TEXT,
+            "relative standard deviation of approx_count_distinct (HLL++) for UV, 0.01 gives sigma ~0.81%"),
     PRODUCER_RATE("20", "events per second the producer sends"),
     PRODUCER_BACKFILL("PT0S", "how far in the past the producer's event clock starts, e.g. PT1H"),
     PRODUCER_SPEED("1", "how many times faster than wall time the event clock runs until it reaches now"),

@@ -1,5 +1,6 @@
 package io.streamingclicks.job.options;
 
+import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.Defaults;
 import io.streamingclicks.contract.Setting;
 
@@ -27,8 +28,8 @@ public enum JobOption {
             "micro-batch trigger interval, ISO-8601 or '5 seconds'"),
     MAX_FUTURE_SKEW("max-future-skew", "JOB_MAX_FUTURE_SKEW", Defaults.MAX_FUTURE_SKEW.toString(),
             "an event_time further than this after its record's Kafka timestamp is quarantined"),
-    SINKS("sinks", "JOB_SINKS", "uv,pv,events,quarantine",
-            "which sinks to run, comma separated (uv, pv, events, quarantine)"),
+    SINKS("sinks", "JOB_SINKS", String.join(",", JobOptions.SINK_NAMES),
+            "which sinks to run, comma separated (" + String.join(", ", JobOptions.SINK_NAMES) + ")"),
     CONSOLE("console", "JOB_CONSOLE", "false",
             "also print UV and PV per sealed window and the running clicks per user to stdout (true/false)"),
     PROGRESS_MAX_BYTES("progress-max-bytes", "JOB_PROGRESS_MAX_BYTES", "10000000",
@@ -36,7 +37,8 @@ public enum JobOption {
     SOURCE("source", "JOB_SOURCE", "kafka",
             "where events come from: kafka (the topic) or files (JSON lines under DATA_DIR/landing)"),
     TOPN("topn", "JOB_TOPN", "0",
-            "also write the Top-N pages of each sealed window to parquet/topn (checkpoint chk/topn), 0 = off"),
+            "also write the Top-N pages of each sealed window to " + DataRoot.PARQUET + "/" + DataRoot.Sink.TOPN.dir()
+                    + " (checkpoint " + DataRoot.CHECKPOINTS + "/" + DataRoot.Sink.TOPN.dir() + "), 0 = off"),
     MASTER("master", "JOB_MASTER", "",
             "Spark master when not set by spark-submit (default local[2])");
 

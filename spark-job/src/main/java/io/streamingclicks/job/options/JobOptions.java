@@ -5,6 +5,7 @@ import io.streamingclicks.contract.Durations;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,7 +37,9 @@ public record JobOptions(
         String source,
         int topn) {
 
-    public static final List<String> SINK_NAMES = List.of("uv", "pv", "events", "quarantine");
+    /** The sinks {@code --sinks} chooses from: every sink of the data root but Top-N, which {@code --topn} turns on. */
+    public static final List<String> SINK_NAMES = Arrays.stream(DataRoot.Sink.values())
+            .filter(s -> s != DataRoot.Sink.TOPN).map(DataRoot.Sink::dir).toList();
     public static final List<String> SOURCES = List.of("kafka", "files");
 
     /** @throws UsageException naming the bad option and the accepted values */
@@ -212,6 +215,14 @@ public record JobOptions(
 
     public String checkpoint(String sink) {
         return checkpointRoot + "/" + sink;
+    }
+
+    public String output(DataRoot.Sink sink) {
+        return output(sink.dir());
+    }
+
+    public String checkpoint(DataRoot.Sink sink) {
+        return checkpoint(sink.dir());
     }
 
     /** The usage text: every option with its environment variable and default. */

@@ -1,5 +1,6 @@
 package io.streamingclicks.job.options;
 
+import io.streamingclicks.contract.DataRoot.Sink;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -17,8 +18,8 @@ class JobOptionsTest {
         assertThat(d.watermark()).isEqualTo(Duration.ofMinutes(5));
         assertThat(d.uvRsd()).isEqualTo(0.01);
         assertThat(d.topic()).isEqualTo("clickstream_events");
-        assertThat(d.output("pv")).isEqualTo("data/parquet/pv");
-        assertThat(d.checkpoint("pv")).isEqualTo("data/chk/pv");
+        assertThat(d.output(Sink.PV)).isEqualTo("data/parquet/pv");
+        assertThat(d.checkpoint(Sink.PV)).isEqualTo("data/chk/pv");
         assertThat(d.startingOffsets()).isEqualTo("earliest");
         assertThat(d.trigger()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.maxFutureSkew()).isEqualTo(Duration.ofMinutes(10));
@@ -26,7 +27,7 @@ class JobOptionsTest {
         JobOptions env = JobOptions.parse(new String[0],
                 Map.of("WINDOW_DURATION", "10 seconds", "DATA_DIR", "/srv/clicks", "KAFKA_TOPIC", "t1"));
         assertThat(env.window()).isEqualTo(Duration.ofSeconds(10));
-        assertThat(env.output("uv")).isEqualTo("/srv/clicks/parquet/uv");
+        assertThat(env.output(Sink.UV)).isEqualTo("/srv/clicks/parquet/uv");
         assertThat(env.topic()).isEqualTo("t1");
     }
 

@@ -1,13 +1,17 @@
 package io.streamingclicks.job.support;
 
-import io.streamingclicks.job.accounting.OffsetLog;
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CheckpointLog;
 
 import java.nio.file.Path;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Reads a Kafka query's checkpoint for the tests' waits: how far it has committed, whether a batch is in flight. */
+/**
+ * A query's checkpoint, read through accounting's {@link CheckpointLog}, for the tests' waits: how far it has
+ * committed, whether a batch is in flight.
+ */
 public final class Checkpoints {
 
     private Checkpoints() {
@@ -15,10 +19,7 @@ public final class Checkpoints {
 
     /** Records (over all partitions) up to the end of the query's last committed batch; 0 before its first. */
     public static long committedRecords(Path checkpoint) {
-        OffsetLog log = OffsetLog.read(checkpoint);
-        return log.committed().stream().max(Long::compare)
-                .map(id -> log.batches().get(id).endOffsets().values().stream().mapToLong(Long::longValue).sum())
-                .orElse(0L);
+        return CheckpointLog.read(checkpoint).lastCommitted().map(BatchOffsets::endOffsetSum).orElse(0L);
     }
 
     /**
@@ -26,13 +27,13 @@ public final class Checkpoints {
      * Parquet file no {@code _spark_metadata} entry names: a SIGKILL now leaves an orphan of a killed batch.
      */
     public static boolean batchInFlightWithOrphan(Path checkpoint, Path output) {
-        OffsetLog log;
+        CheckpointLog log;
         try {
-            log = OffsetLog.read(checkpoint);
+            log = CheckpointLog.read(checkpoint);
         } catch (RuntimeException partlyWritten) {
             return false;
         }
-        if (log.batches().isEmpty() || log.committed().contains(log.batches().lastKey())) {
+        if (log.last().map(BatchOffsets::committed).orElse(true)) {
             return false;
         }
         try {
@@ -42,11 +43,17 @@ public final class Checkpoints {
         }
     }
 
+    /** The watermark of the query's last committed batch (Kafka or file source); 0 before its first. */
+    public static long committedWatermarkMs(Path checkpoint) {
+        Long w = CheckpointLog.read(checkpoint).committedWatermark();
+        return w == null ? 0 : w;
+    }
+
     /** What SIGTERM promises: every batch each query planned ({@code offsets/N}) is committed ({@code commits/N}). */
     public static void assertEveryPlannedBatchCommitted(Path root, List<String> queries) {
         for (String query : queries) {
-            OffsetLog log = OffsetLog.read(root.resolve("chk").resolve(query));
-            assertThat(log.committed()).as("chk/%s commits", query).containsAll(log.batches().keySet());
+            CheckpointLog log = CheckpointLog.read(root.resolve("chk").resolve(query));
+            assertThat(log.batches()).as("chk/%s commits", query).allMatch(BatchOffsets::committed);
         }
     }
 }

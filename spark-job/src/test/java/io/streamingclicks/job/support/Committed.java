@@ -1,7 +1,7 @@
 package io.streamingclicks.job.support;
 
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.contract.DataRoot;
-import io.streamingclicks.job.accounting.CommittedFiles;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /** Reads a sink's committed output: exactly the files its {@code _spark_metadata} log names, never a glob. */
@@ -24,14 +23,14 @@ public final class Committed {
     private Committed() {
     }
 
-    /** The committed files of the output, as the URIs its log records. */
-    public static Set<String> files(Path outputDir) {
-        return CommittedFiles.of(outputDir);
+    /** Every file the output's log names, on disk or not (rebased onto {@code outputDir}). */
+    public static List<Path> named(Path outputDir) {
+        return CommittedOutput.read(outputDir).named();
     }
 
     /** The committed rows, with the date/hour partition columns; empty (null) while nothing is committed. */
     public static Dataset<Row> read(SparkSession spark, Path outputDir) {
-        Set<String> files = CommittedFiles.of(outputDir);
+        List<String> files = CommittedOutput.read(outputDir).uris();
         if (files.isEmpty()) {
             return null;
         }
@@ -59,11 +58,11 @@ public final class Committed {
         if (!Files.isDirectory(outputDir)) {
             return List.of();
         }
-        Set<String> committed = CommittedFiles.of(outputDir);
+        List<Path> committed = named(outputDir);
         try (Stream<Path> s = Files.walk(outputDir)) {
             return s.filter(p -> p.getFileName().toString().endsWith(".parquet"))
                     .filter(p -> !p.toString().contains("_spark_metadata"))
-                    .filter(p -> committed.stream().noneMatch(c -> c.endsWith(p.getFileName().toString())))
+                    .filter(p -> committed.stream().noneMatch(c -> c.endsWith(p.getFileName())))
                     .toList();
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);

@@ -1,20 +1,19 @@
 package io.streamingclicks.job.support;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingclicks.contract.LedgerFormat;
+import io.streamingclicks.accounting.ledger.LedgerCodec;
+import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerFiles;
+import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.accounting.ledger.LedgerLine;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -27,8 +26,6 @@ import java.util.TreeMap;
  * {@code fixture.properties} (the settings the job ran with and the figures the writer expects).
  */
 public final class ValidatorFixtures {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private ValidatorFixtures() {
     }
@@ -61,59 +58,21 @@ public final class ValidatorFixtures {
         System.out.printf("validator fixture written to %s%n", fixture);
     }
 
-    /** One ledger count key: the producer counts acknowledged events per (second, page, lateness). */
-    public record LedgerKey(Instant eventTime, String page, boolean late) {
-        String second() {
-            return eventTime.truncatedTo(ChronoUnit.SECONDS).toString();
-        }
-    }
-
     /**
-     * The ledger a producer would have written for exactly these acknowledged events (LedgerFormat): one count line
-     * per key, then, on the Kafka sink, one offset line per partition with its highest acknowledged offset (the
-     * landing sink writes none: pass an empty map).
+     * The ledger a producer would have written for exactly these acknowledged events, one per key given (through
+     * accounting's {@link LedgerCodec}): one count line per key, then, on the Kafka sink, one offset line per
+     * partition with its highest acknowledged offset (the landing sink writes none: pass an empty map).
      */
     public static void writeLedger(Path fixture, Instant fileStart, List<LedgerKey> events,
                                    Map<Integer, Long> maxAckedOffset) throws IOException {
-        Map<String, Map<String, Object>> counts = new TreeMap<>();
-        for (LedgerKey e : events) {
-            String lateness = e.late() ? LedgerFormat.LATE : LedgerFormat.ON_TIME;
-            Map<String, Object> line = counts.computeIfAbsent(e.second() + "\u0000" + e.page() + "\u0000" + lateness,
-                    k -> {
-                        Map<String, Object> l = new LinkedHashMap<>();
-                        l.put(LedgerFormat.TYPE, LedgerFormat.TYPE_COUNT);
-                        l.put(LedgerFormat.SECOND, e.second());
-                        l.put(LedgerFormat.PAGE_ID, e.page());
-                        l.put(LedgerFormat.LATENESS, lateness);
-                        l.put(LedgerFormat.ACKED, 0L);
-                        l.put(LedgerFormat.IN_DOUBT, 0);
-                        l.put(LedgerFormat.FAILED, 0);
-                        return l;
-                    });
-            line.put(LedgerFormat.ACKED, (Long) line.get(LedgerFormat.ACKED) + 1);
-        }
+        Map<LedgerKey, LedgerCounts> counts = new TreeMap<>();
+        events.forEach(k -> counts.computeIfAbsent(k, x -> new LedgerCounts()).add(1, 0, 0));
         List<String> lines = new ArrayList<>();
-        counts.values().forEach(l -> lines.add(json(l)));
-        String at = Instant.now().toString();
-        maxAckedOffset.forEach((p, o) -> {
-            Map<String, Object> l = new LinkedHashMap<>();
-            l.put(LedgerFormat.TYPE, LedgerFormat.TYPE_OFFSET);
-            l.put(LedgerFormat.AT, at);
-            l.put(LedgerFormat.PARTITION, p);
-            l.put(LedgerFormat.MAX_ACKED_OFFSET, o);
-            lines.add(json(l));
-        });
+        counts.forEach((k, c) -> lines.add(LedgerCodec.encode(LedgerLine.Count.of(k, c))));
+        Instant at = Instant.now();
+        maxAckedOffset.forEach((p, o) -> lines.add(LedgerCodec.encode(new LedgerLine.Offset(at, p, o))));
         Path dir = fixture.resolve("ledger");
         Files.createDirectories(dir);
-        Files.write(dir.resolve(LedgerFormat.FILE_PREFIX + fileStart.toEpochMilli() + LedgerFormat.FILE_SUFFIX), lines,
-                StandardCharsets.UTF_8);
-    }
-
-    private static String json(Map<String, Object> line) {
-        try {
-            return JSON.writeValueAsString(line);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        Files.write(LedgerFiles.file(dir, Long.toString(fileStart.toEpochMilli())), lines, StandardCharsets.UTF_8);
     }
 }

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.EnumMap;
-import java.util.Map;
 import java.util.Properties;
 
 import jakarta.annotation.PostConstruct;
@@ -21,13 +19,11 @@ import org.duckdb.DuckDBDriver;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.quarkus.runtime.Startup;
-import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.config.ValidatorSettings;
 
 /**
  * The validator's DuckDB database, {@code <DATA_DIR>/validator.duckdb} (DQ history), opened once with extension
- * download switched off and a memory limit; every user gets its own connection. Also writes one empty Parquet file
- * per sink, read in place of a sink that has no committed file yet, so every view has its columns from the start.
+ * download switched off and a memory limit; every user gets its own connection.
  */
 @Startup
 @Singleton
@@ -46,7 +42,6 @@ public class DuckDb {
     boolean inMemory;
 
     private DuckDBConnection db;
-    private final Map<Sink, String> emptyFiles = new EnumMap<>(Sink.class);
 
     @PostConstruct
     void open() {
@@ -72,15 +67,7 @@ public class DuckDb {
                     CREATE TABLE IF NOT EXISTS dq_results (
                       check_name VARCHAR NOT NULL, status VARCHAR NOT NULL, value DOUBLE, warn_threshold DOUBLE,
                       fail_threshold DOUBLE, detail VARCHAR, checked_at TIMESTAMP NOT NULL)""");
-            Path dir = Files.createTempDirectory("validator-empty-sinks");
-            dir.toFile().deleteOnExit();
-            for (Sink sink : Sink.values()) {
-                Path f = dir.resolve(sink.dir() + ".parquet");
-                s.execute("COPY (" + EmptySinks.select(sink) + ") TO '" + f + "' (FORMAT parquet)");
-                f.toFile().deleteOnExit();
-                emptyFiles.put(sink, f.toString());
-            }
-        } catch (SQLException | IOException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("cannot prepare the validator database " + file + ": " + e.getMessage(), e);
         }
     }
@@ -106,11 +93,6 @@ public class DuckDb {
     /** A new connection to the database, which the caller closes. */
     public Connection connect() throws SQLException {
         return db.duplicate();
-    }
-
-    /** A Parquet file with the sink's columns and no row. */
-    public String emptyFile(Sink sink) {
-        return emptyFiles.get(sink);
     }
 
     @PreDestroy

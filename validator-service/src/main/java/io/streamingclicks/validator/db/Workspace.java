@@ -14,9 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.contract.DataRoot.Sink;
-import io.streamingclicks.validator.committed.CommittedFiles;
-import io.streamingclicks.validator.pipeline.BatchOffsets;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
@@ -58,14 +58,12 @@ public final class Workspace implements AutoCloseable {
             w.set("rsd", rsd);
             w.set("sealed_ms", snap.sealedMs());
             for (Sink s : SINKS) {
-                CommittedFiles f = snap.files().get(s);
+                CommittedOutput f = snap.files().get(s);
                 String part = partitions.get(s);
                 List<String> paths = f == null ? List.of() : f.files().stream()
                         .filter(p -> part == null || (p.getParent() != null && p.getParent().endsWith(part)))
                         .map(Object::toString).toList();
-                if (paths.isEmpty()) {
-                    paths = List.of(db.emptyFile(s));
-                }
+                // An empty list is fine: the views of queries.sql read no file then (committed_rows).
                 w.set(s.dir() + "_files", c.createArrayOf("VARCHAR", paths.toArray()));
                 w.loadBatches(s.dir() + "_batches", snap.batches().getOrDefault(s, List.of()));
             }

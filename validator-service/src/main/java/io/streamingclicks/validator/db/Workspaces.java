@@ -39,10 +39,6 @@ public class Workspaces {
         return Workspace.open(db, sql, snapshots.fresh(), settings.window().toMillis(), settings.uvRsd());
     }
 
-    public String emptyFile(io.streamingclicks.contract.DataRoot.Sink sink) {
-        return db.emptyFile(sink);
-    }
-
     public SqlFile sql() {
         return sql;
     }

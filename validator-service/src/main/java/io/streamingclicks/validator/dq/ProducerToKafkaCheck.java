@@ -8,14 +8,16 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.streamingclicks.accounting.ledger.SettledLedger;
+import io.streamingclicks.accounting.links.Link1;
+import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
-import io.streamingclicks.validator.pipeline.BatchOffsets;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
- * DESIGN.md link 1, producer to Kafka: per settled (event-time second, page), acknowledged &lt;= records in Kafka
+ * Link 1 (docs/accounting.md), producer to Kafka, computed by {@link Link1}: per settled (event-time second, page), acknowledged &lt;= records in Kafka
  * &lt;= acknowledged + in doubt, Kafka's side read from committed events. Records with no ledger entry (no
  * {@code event_id}, or a key the ledger never names) are external: reported, never a loss or a duplicate.
  */
@@ -44,18 +46,19 @@ public class ProducerToKafkaCheck implements Check {
                 end.put(((Number) p.get("kafka_partition")).intValue(), DuplicateKeysCheck.n(p, "end_offset"));
             }
         }
-        LedgerReader.Ledger ledger = LedgerReader.read(settings.ledger(), end);
+        SettledLedger ledger = SettledLedger.read(settings.ledger(), end);
         long external = DuplicateKeysCheck.n(ws.row("external_events"), "n");
         if (!ledger.present()) {
             return List.of(CheckResult.notApplicable(NAME,
                     "no producer ledger under " + settings.ledger() + "; " + external + " external events"));
         }
-        Map<String, Long> kafka = new HashMap<>();
+        Map<SettledLedger.Key, Long> kafka = new HashMap<>();
         for (Map<String, Object> r : ws.rows("kafka_counts")) {
-            String k = LedgerReader.key(((Number) r.get("second_ms")).longValue(), (String) r.get("page_id"));
+            SettledLedger.Key k = new SettledLedger.Key(((Number) r.get("second_ms")).longValue(),
+                    (String) r.get("page_id"));
             kafka.put(k, DuplicateKeysCheck.n(r, "n"));
         }
-        LedgerComparison c = LedgerComparison.of(ledger, Set.of(), kafka, "Kafka");
+        Link1 c = Link1.compare(ledger, Set.of(), kafka, "Kafka");
         external += c.external();
         return List.of(CheckResult.zero(NAME, c.badKeys(), c.badKeys() + " of "
                 + c.compared() + " settled (second, page) keys disagree: " + c.lost() + " events lost, "

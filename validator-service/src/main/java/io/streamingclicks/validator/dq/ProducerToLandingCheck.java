@@ -9,15 +9,17 @@ import java.util.Set;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.streamingclicks.accounting.ledger.SettledLedger;
+import io.streamingclicks.accounting.links.Link1;
+import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
-import io.streamingclicks.validator.pipeline.BatchOffsets;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 import io.streamingclicks.validator.pipeline.SnapshotReader;
 
 /**
- * DESIGN.md link 1 on the file source's output: the producer's ledger (landing mode writes the same format, with no
+ * Link 1 (docs/accounting.md) on the file source's output, computed by {@link Link1}: the producer's ledger (landing mode writes the same format, with no
  * offset lines) against committed events per (event-time second, page): acknowledged &lt;= events &lt;= acknowledged
  * + in doubt. A key is settled unless one of its producer lines lies in a landing file the events query has not
  * committed yet; the ledger is read before the landing directory is listed, so every file holding an acknowledged
@@ -39,7 +41,7 @@ public class ProducerToLandingCheck implements Check {
                     ? "the output comes from Kafka; see " + ProducerToKafkaCheck.NAME
                     : "no committed batch in chk/events or chk/quarantine yet"));
         }
-        LedgerReader.Ledger ledger = LedgerReader.readAll(settings.ledger());
+        SettledLedger ledger = SettledLedger.readAll(settings.ledger());
         long external = DuplicateKeysCheck.n(ws.row("external_events"), "n");
         if (!ledger.present()) {
             return List.of(CheckResult.notApplicable(NAME,
@@ -49,15 +51,16 @@ public class ProducerToLandingCheck implements Check {
         Set<String> committed = committedByEvents(snap);
         List<Path> pending = SnapshotReader.landingFiles(settings.landing()).stream()
                 .filter(p -> !committed.contains(p.getFileName().toString())).toList();
-        Map<String, Long> events = new HashMap<>();
-        java.util.Set<String> unsettled = new java.util.HashSet<>();
+        Map<SettledLedger.Key, Long> events = new HashMap<>();
+        Set<SettledLedger.Key> unsettled = new java.util.HashSet<>();
         ws.set("line_files", ws.connection().createArrayOf("VARCHAR", pending.stream().map(Object::toString).toArray()));
         try {
             for (Map<String, Object> r : ws.rows("landing_counts")) {
                 if (r.get("second_ms") == null || r.get("page_id") == null) {
                     continue; // a pending line whose time or page does not parse: no producer event
                 }
-                String k = LedgerReader.key(((Number) r.get("second_ms")).longValue(), (String) r.get("page_id"));
+                SettledLedger.Key k = new SettledLedger.Key(((Number) r.get("second_ms")).longValue(),
+                        (String) r.get("page_id"));
                 events.put(k, DuplicateKeysCheck.n(r, "n"));
                 if (Boolean.TRUE.equals(r.get("pending"))) {
                     unsettled.add(k);
@@ -66,7 +69,7 @@ public class ProducerToLandingCheck implements Check {
         } finally {
             ws.set("line_files", null);
         }
-        LedgerComparison c = LedgerComparison.of(ledger, unsettled, events, "events");
+        Link1 c = Link1.compare(ledger, unsettled, events, "events");
         external += c.external();
         long settled = c.compared();
         if (settled == 0) {

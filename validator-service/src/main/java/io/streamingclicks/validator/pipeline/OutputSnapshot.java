@@ -4,8 +4,9 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.contract.DataRoot.Sink;
-import io.streamingclicks.validator.committed.CommittedFiles;
 
 /**
  * What the job has committed at one moment: each sink's committed files and each query's checkpointed batches, and
@@ -13,11 +14,11 @@ import io.streamingclicks.validator.committed.CommittedFiles;
  * file source also each query's source log (file name to log batch) and the landing files on disk, listed after
  * the checkpoints were read (so every file a committed batch read is listed, unless it was deleted).
  */
-public record OutputSnapshot(Map<Sink, CommittedFiles> files, Map<Sink, List<BatchOffsets>> batches,
+public record OutputSnapshot(Map<Sink, CommittedOutput> files, Map<Sink, List<BatchOffsets>> batches,
                              Long uvWatermarkMs, Long pvWatermarkMs, Map<Sink, Map<String, Long>> sourceFiles,
                              List<Path> landingFiles) {
 
-    public OutputSnapshot(Map<Sink, CommittedFiles> files, Map<Sink, List<BatchOffsets>> batches,
+    public OutputSnapshot(Map<Sink, CommittedOutput> files, Map<Sink, List<BatchOffsets>> batches,
                           Long uvWatermarkMs, Long pvWatermarkMs) {
         this(files, batches, uvWatermarkMs, pvWatermarkMs, Map.of(), List.of());
     }

@@ -12,9 +12,11 @@ import java.util.stream.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CheckpointLog;
+import io.streamingclicks.accounting.spark.CommittedOutput;
+import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.contract.DataRoot.Sink;
-import io.streamingclicks.validator.committed.CommittedFiles;
-import io.streamingclicks.validator.committed.CommittedOutputReader;
 import io.streamingclicks.validator.config.ValidatorSettings;
 
 /** Reads every sink's {@code _spark_metadata} and every query's checkpoint under the data root into a snapshot. */
@@ -33,20 +35,20 @@ public class SnapshotReader {
     public static OutputSnapshot read(ValidatorSettings settings) {
         Map<Sink, List<BatchOffsets>> batches = new EnumMap<>(Sink.class);
         for (Sink s : SINKS) {
-            batches.put(s, CheckpointReader.read(settings.checkpoint(s)));
+            batches.put(s, CheckpointLog.read(settings.checkpoint(s)).batches());
         }
         // Read checkpoints before the logs: a batch is committed in the sink log before in the checkpoint, so the
         // files then cover at least every batch the checkpoint calls committed.
-        Map<Sink, CommittedFiles> files = new EnumMap<>(Sink.class);
+        Map<Sink, CommittedOutput> files = new EnumMap<>(Sink.class);
         for (Sink s : SINKS) {
-            files.put(s, CommittedOutputReader.read(settings.output(s)));
+            files.put(s, CommittedOutput.read(settings.output(s)));
         }
         Map<Sink, Map<String, Long>> sources = new EnumMap<>(Sink.class);
         for (Sink s : SINKS) {
             sources.put(s, FileSourceLog.read(settings.checkpoint(s)));
         }
-        return new OutputSnapshot(files, batches, CheckpointReader.committedWatermark(batches.get(Sink.UV)),
-                CheckpointReader.committedWatermark(batches.get(Sink.PV)), sources, landingFiles(settings.landing()));
+        return new OutputSnapshot(files, batches, CheckpointLog.committedWatermark(batches.get(Sink.UV)),
+                CheckpointLog.committedWatermark(batches.get(Sink.PV)), sources, landingFiles(settings.landing()));
     }
 
     /** The files the file source can read: regular files whose names start with neither '.' nor '_'. */

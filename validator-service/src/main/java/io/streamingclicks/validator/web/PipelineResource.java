@@ -15,13 +15,13 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.ProgressFormat;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
 import io.streamingclicks.validator.db.Workspaces;
-import io.streamingclicks.validator.pipeline.BatchOffsets;
-import io.streamingclicks.validator.pipeline.CheckpointReader;
 import io.streamingclicks.validator.pipeline.ProgressReader;
 
 /**
@@ -71,7 +71,7 @@ public class PipelineResource {
 
     private Map<String, Object> query(Sink s, List<BatchOffsets> batches) {
         Map<String, Object> q = new LinkedHashMap<>();
-        Long committed = CheckpointReader.committedWatermark(batches);
+        Long committed = CheckpointLog.committedWatermark(batches);
         q.put("committed_watermark", committed == null || committed == 0 ? null : Instant.ofEpochMilli(committed));
         q.put("committed_batch", batches.stream().filter(BatchOffsets::committed)
                 .mapToLong(BatchOffsets::batchId).max().stream().boxed().findFirst().orElse(null));

@@ -128,7 +128,7 @@ public final class TopNBench {
     /** The reference: the committed file list bound once, then the topn statement per window. */
     static long[] direct(Path root, List<Instant> windows, boolean narrow) throws Exception {
         SqlFile sql = SqlFile.load();
-        List<String> files = io.streamingclicks.validator.committed.CommittedOutputReader
+        List<String> files = io.streamingclicks.accounting.spark.CommittedOutput
                 .read(root.resolve("parquet/pv")).files().stream().map(Path::toString).toList();
         try (Connection c = duck(); Statement s = c.createStatement()) {
             s.execute("SET TimeZone = 'UTC'");

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import io.streamingclicks.validator.committed.CommittedOutputReader;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.validator.fixture.StackFixture;
 
 /**
@@ -59,6 +59,34 @@ class ChecksTest {
         assertThat(r.get("reconciliation_events_pv").detail()).contains("3 events dropped as late");
         assertThat(r.get("reconciliation_producer_kafka").detail()).doesNotContain(" 0 external events");
         assertThat(r.get("completeness").detail()).contains("of 4 sealed windows");
+    }
+
+    /** The service binds an empty sink's file list as it is: no stand-in Parquet file, the same SQL as the CLI. */
+    @Test
+    void withNothingQuarantinedEveryCheckStillRunsAndPasses() throws Exception {
+        Map<String, CheckResult> r = run(f -> f.noQuarantine = true);
+        assertThat(r.values()).filteredOn(c -> !c.check().contains("landing"))
+                .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(Status.PASS));
+        assertThat(r.get("quarantine_rate").value()).isZero();
+    }
+
+    @Test
+    void onAnEmptyDataRootNoCheckFails() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        try (Harness h = new Harness(empty, Map.of())) {
+            assertThat(h.runAll()).isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isNotEqualTo(Status.FAIL));
+        }
+    }
+
+    /** The in-module file-source root is one the service's own checks find healthy, by landing file and line. */
+    @Test
+    void aFileSourceRootPassesTheLandingChecks() throws Exception {
+        Map<String, CheckResult> r = run(f -> f.fileSource = true);
+        assertThat(r.values()).filteredOn(c -> !c.check().contains("kafka"))
+                .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isEqualTo(Status.PASS));
+        assertThat(r.get("reconciliation_landing_events").detail()).contains("0 lines missing");
+        assertThat(r.get("reconciliation_events_pv").detail()).contains("3 events dropped as late");
     }
 
     @Test
@@ -126,7 +154,7 @@ class ChecksTest {
     @Test
     void aCommittedFileGoneFromDiskFails() throws Exception {
         StackFixture f = new StackFixture(tmp.resolve("data")).write();
-        Files.delete(CommittedOutputReader.read(f.root().resolve("parquet/uv")).files().get(0));
+        Files.delete(CommittedOutput.read(f.root().resolve("parquet/uv")).files().get(0));
         try (Harness h = new Harness(f.root(), Map.of())) {
             assertFails(Harness.byName(h.runAll()), "committed_files_present");
         }

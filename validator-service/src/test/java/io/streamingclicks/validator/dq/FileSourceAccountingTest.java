@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.streamingclicks.validator.committed.CommittedOutputReader;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.validator.db.DuckDbAccess;
 import io.streamingclicks.validator.db.SqlFile;
 import io.streamingclicks.validator.db.Workspace;
@@ -262,7 +262,7 @@ class FileSourceAccountingTest {
 
     /** The committed Parquet file of a sink holding the row that {@code where} selects, rewritten by DuckDB. */
     void rewrite(String sink, String where, String change) throws Exception {
-        List<Path> files = CommittedOutputReader.read(root.resolve("parquet").resolve(sink)).files();
+        List<Path> files = CommittedOutput.read(root.resolve("parquet").resolve(sink)).files();
         try (Connection c = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties());
              Statement s = c.createStatement()) {
             for (Path f : files) {

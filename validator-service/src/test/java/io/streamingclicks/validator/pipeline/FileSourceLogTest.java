@@ -16,11 +16,13 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.validator.db.SqlFile;
 
 /**
  * The file source's log after a compaction (as Spark leaves it: {@code 9.compact} holding batches 0..9, the deltas
- * before it deleted, later deltas, {@code .N.crc} files), read by the Java reader and by the CLI's SQL macro alike.
+ * before it deleted, later deltas, {@code .N.crc} files), read by the Java reader (accounting's
+ * {@link FileSourceLog}) and by the CLI's SQL macro alike.
  */
 class FileSourceLogTest {
 

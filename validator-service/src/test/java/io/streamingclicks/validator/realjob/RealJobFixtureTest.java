@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.streamingclicks.validator.committed.CommittedOutputReader;
+import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.validator.db.DuckDbAccess;
 import io.streamingclicks.validator.dq.CheckResult;
 import io.streamingclicks.validator.dq.CheckRunner;
@@ -88,7 +88,7 @@ class RealJobFixtureTest {
 
     @Test
     void theOrphanOfTheKilledBatchIsNotCounted() throws Exception {
-        List<Path> committed = CommittedOutputReader.read(sink("events")).files();
+        List<Path> committed = CommittedOutput.read(sink("events")).files();
         try (Stream<Path> s = Files.walk(sink("events"))) {
             Set<Path> named = Set.copyOf(committed);
             assertThat(s.filter(p -> p.toString().endsWith(".parquet") && !p.toString().contains("_spark_metadata"))
@@ -155,7 +155,7 @@ class RealJobFixtureTest {
 
     /** A scan of exactly the files the sink's log names (the validator's reader), with the partition columns. */
     private static String scan(String sink) {
-        String files = CommittedOutputReader.read(sink(sink)).files().stream()
+        String files = CommittedOutput.read(sink(sink)).files().stream()
                 .map(f -> "'" + f.toString().replace("'", "''") + "'").collect(Collectors.joining(", "));
         return "read_parquet([" + files + "], hive_partitioning = true)";
     }
