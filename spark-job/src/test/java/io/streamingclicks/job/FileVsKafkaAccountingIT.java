@@ -1,8 +1,8 @@
 package io.streamingclicks.job;
 
-import io.streamingclicks.accounting.ledger.LedgerKey;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingclicks.accounting.ledger.LedgerKey;
 import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.job.options.JobOptions;
@@ -50,11 +50,11 @@ import static org.awaitility.Awaitility.await;
 /**
  * The same events, some of them late beyond the watermark, through the Kafka source (the real 3-broker cluster) and
  * through the landing files: the two split batches differently, so their pv may differ, but in both, per sealed
- * (window, page), pv + the events link 3 (docs/accounting.md) names as dropped as late = the distinct input events of that
- * key, and the named ones are exactly the input events pv does not count. Reads only durable state (checkpoints,
- * committed output). The file variant's data root (with its landing files and a producer ledger) is written to
- * fixture {@code files} and the Kafka variant's to fixture {@code kafka-accounting} ({@link ValidatorFixtures}, shipped
- * in this module's test jar) for validator-service's file-source accounting tests.
+ * (window, page), pv + the events link 3 (docs/accounting.md) names as dropped as late = the distinct input events
+ * of that key, and the named ones are exactly the input events pv does not count. Reads only durable state
+ * (checkpoints, committed output). The file variant's data root (with its landing files and a producer ledger) is
+ * written to fixture {@code files} and the Kafka variant's to fixture {@code kafka-accounting}
+ * ({@link ValidatorFixtures}, shipped in this module's test jar) for validator-service's file-source accounting tests.
  */
 @ExtendWith(SharedKafka.class)
 class FileVsKafkaAccountingIT {
@@ -283,9 +283,9 @@ class FileVsKafkaAccountingIT {
     // ---------------------------------------------------------------------------------------------- accounting
 
     /**
-     * Link 3 (docs/accounting.md) from durable state, per sealed (window, page): committed pv, and the committed events the pv
-     * query counted or dropped as late, by event id; each event's position in the source (partition/offset, or
-     * file:line where the line is the event's line in the landing file).
+     * Link 3 (docs/accounting.md) from durable state, per sealed (window, page): committed pv, and the committed
+     * events the pv query counted or dropped as late, by event id; each event's position in the source
+     * (partition/offset, or file:line where the line is the event's line in the landing file).
      */
     record Accounting(Map<String, Long> pv, Map<String, Set<String>> counted, Map<String, Set<String>> dropped,
                       Map<String, String> positionById) {
