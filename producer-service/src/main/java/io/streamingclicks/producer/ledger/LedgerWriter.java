@@ -20,8 +20,9 @@ import java.util.TreeMap;
  * Appends this run's ledger ({@link LedgerFormat}): send outcomes are added in memory as they are answered and
  * {@link #flush()} writes them as delta lines, with the highest acknowledged offset per partition. A line is only ever
  * written for sends already answered, so a crash loses at most the last unflushed interval, never invents a count.
- * In landing mode it also writes, per run, the highest landing-file sequence number booked ({@code landed} lines):
- * one at open and one closing every flush, so that a flush torn by a crash is recognisable ({@link LandingRecovery}).
+ * Landing files booked whole ({@link #landed}) go out as {@code landed} lines, per run, the highest sequence number
+ * booked. The landing variant ({@link #landing}) also marks its file with this run's own {@code landed} line, one at
+ * open and one closing every flush, so that a flush torn by a crash is recognisable ({@link LandingRecovery}).
  */
 public final class LedgerWriter implements AutoCloseable {
 
@@ -33,29 +34,41 @@ public final class LedgerWriter implements AutoCloseable {
     private final Map<Integer, Long> maxOffsets = new HashMap<>();
     private final Map<Integer, Long> writtenOffsets = new HashMap<>();
     private final String run;
-    private final boolean landing;
+    private final RunMark mark;
     /** Landing mode: per run, the highest file sequence number whose lines are all counted (pending, written). */
     private Map<String, Long> landed = new HashMap<>();
     private final Map<String, Long> writtenLanded = new HashMap<>();
     /** One flush at a time (scheduled, on read, at close); separate from the lock the send callbacks take. */
     private final Object flushLock = new Object();
 
-    public LedgerWriter(Path dir, long runStartMs) {
-        this(dir, runStartMs, false);
+    /**
+     * What marks this run's flushes, given the highest sequence number of its own landing files booked so far (-1:
+     * none): written once at open and closing every flush that writes anything.
+     */
+    @FunctionalInterface
+    private interface RunMark {
+        String lines(String run, long ownMaxSeq) throws IOException;
     }
 
-    /** @param landing landing mode: the file starts with this run's {@code landed} line and each flush ends with one */
-    public LedgerWriter(Path dir, long runStartMs, boolean landing) {
+    /** A ledger writer for sends to Kafka: counts and offsets, no marks. */
+    public LedgerWriter(Path dir, long runStartMs) {
+        this(dir, runStartMs, (run, seq) -> "");
+    }
+
+    /** A ledger writer for landing files: the file starts with this run's {@code landed} line, each flush ends with one. */
+    public static LedgerWriter landing(Path dir, long runStartMs) {
+        return new LedgerWriter(dir, runStartMs, (run, seq) -> landedLine(run, seq) + "\n");
+    }
+
+    private LedgerWriter(Path dir, long runStartMs, RunMark mark) {
         this.file = dir.resolve(LedgerFormat.FILE_PREFIX + runStartMs + LedgerFormat.FILE_SUFFIX);
         this.run = Long.toString(runStartMs);
-        this.landing = landing;
+        this.mark = mark;
         try {
             Files.createDirectories(dir);
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
-            if (landing) {
-                write(landedLine(run, -1) + "\n");
-            }
+            write(mark.lines(run, -1));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the ledger " + file + " for appending (DATA_DIR)", e);
         }
@@ -145,15 +158,13 @@ public final class LedgerWriter implements AutoCloseable {
             synchronized (this) {
                 own = Math.max(runs.getOrDefault(run, -1L), writtenLanded.getOrDefault(run, -1L));
             }
-            if (landing) {
-                // Other runs' files (booked by start-up recovery) first; this run's line last: it closes the flush.
-                for (Map.Entry<String, Long> e : new TreeMap<>(runs).entrySet()) {
-                    if (!e.getKey().equals(run)) {
-                        out.append(landedLine(e.getKey(), e.getValue())).append('\n');
-                    }
+            // Other runs' files (booked by start-up recovery) first; this run's mark last: it closes the flush.
+            for (Map.Entry<String, Long> e : new TreeMap<>(runs).entrySet()) {
+                if (!e.getKey().equals(run)) {
+                    out.append(landedLine(e.getKey(), e.getValue())).append('\n');
                 }
-                out.append(landedLine(run, own)).append('\n');
             }
+            out.append(mark.lines(run, own));
             write(out.toString());
             synchronized (this) {
                 writtenOffsets.putAll(offsets);

@@ -89,7 +89,7 @@ class LandingRecoveryTest {
     }
 
     private LandingRecovery.Result recoverAs(long run) {
-        try (LedgerWriter w = new LedgerWriter(ledger, run, true)) {
+        try (LedgerWriter w = LedgerWriter.landing(ledger, run)) {
             return LandingRecovery.recover(ledger, landing, Long.toString(run), w);
         }
     }
@@ -104,7 +104,7 @@ class LandingRecoveryTest {
 
     @Test
     void renamedButUnbookedFilesAreBookedOnceWithTheirLatenessAndTempFilesDeleted() throws IOException {
-        LedgerWriter a = new LedgerWriter(ledger, Long.parseLong(A), true);
+        LedgerWriter a = LedgerWriter.landing(ledger, Long.parseLong(A));
         file(A, 0, 40, 5, true).book(a);
         a.flush();
         // Killed here: files 1 and 2 renamed after the last flush, file 3 still a temp file.
@@ -132,7 +132,7 @@ class LandingRecoveryTest {
 
     @Test
     void aFlushTornByTheCrashIsCutOffAndItsFilesBookedOnce() throws IOException {
-        LedgerWriter a = new LedgerWriter(ledger, Long.parseLong(A), true);
+        LedgerWriter a = LedgerWriter.landing(ledger, Long.parseLong(A));
         file(A, 0, 40, 5, true).book(a);
         a.flush();
         file(A, 1, 30, 4, true).book(a);
@@ -154,7 +154,7 @@ class LandingRecoveryTest {
 
     @Test
     void aRecoveryKilledInsideItsFlushIsRedoneByTheNextStart() throws IOException {
-        LedgerWriter a = new LedgerWriter(ledger, Long.parseLong(A), true);
+        LedgerWriter a = LedgerWriter.landing(ledger, Long.parseLong(A));
         a.flush();
         file(A, 0, 40, 5, true);
         file(A, 1, 30, 4, true);
