@@ -27,7 +27,12 @@ package io.streamingclicks.contract;
  * a file's last own {@code landed} line are a flush torn by a crash: the next start cuts them off and books those
  * landing files again from the files themselves. Readers that only sum counts ignore this kind.
  * Producer events always carry an {@code event_id}; events without one come from elsewhere (external).
+ *
+ * @deprecated the ledger format now lives in {@code io.streamingclicks.accounting.ledger} (module
+ *             {@code accounting/}: {@code LedgerCodec}, {@code LedgerFiles}); kept only until the producer reads and
+ *             writes its ledger through that package, then deleted.
  */
+@Deprecated
 public final class LedgerFormat {
 
     public static final String FILE_PREFIX = "ledger-";

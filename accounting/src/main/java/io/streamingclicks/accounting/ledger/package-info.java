@@ -1,0 +1,35 @@
+/**
+ * The producer's ledger under {@code ledger/}: the ground truth that makes loss and duplication provable (link 1 of
+ * docs/accounting.md). JSON lines, append-only, one file per producer run named
+ * {@code ledger-<run start, epoch ms>.jsonl} ({@link io.streamingclicks.accounting.ledger.LedgerFiles}); a line is
+ * written only after the sends it counts were answered, and each line is a delta: readers sum them per key. Lines
+ * are typed by {@link io.streamingclicks.accounting.ledger.LedgerLine} and written and read only through
+ * {@link io.streamingclicks.accounting.ledger.LedgerCodec}. Two kinds of line in every mode:
+ *
+ * <pre>
+ * {"type":"count","second":"2026-11-21T22:50:01Z","page_id":"/home","lateness":"on_time",
+ *  "acked":12,"in_doubt":0,"failed":0}
+ * {"type":"offset","at":"2026-11-21T22:50:02.120Z","partition":0,"max_acked_offset":1234}
+ * </pre>
+ * {@code second} is the event-time second (UTC, truncated), so any window size can be reconciled; {@code lateness}
+ * is {@code on_time} or {@code late} (the configured late fraction and every burst). {@code acked}: acknowledged by
+ * {@code acks=all}. {@code in_doubt}: timed out, may or may not be in Kafka. {@code failed}: definitely not written.
+ * {@code offset} lines carry the highest acknowledged offset per partition so far. A flush is its count lines, then
+ * one offset line per partition whose highest acknowledged offset moved, appended in one write.
+ * <p>
+ * A third kind, written only in landing mode (the producer writes JSON-lines files under {@code landing/} instead of
+ * Kafka, named {@code clicks-<run>-<seq>-<late lines>.jsonl}):
+ * <pre>
+ * {"type":"landed","run":"1763851200000","max_seq":41}
+ * </pre>
+ * Every landing file of run {@code run} with a sequence number {@code <= max_seq} has been booked by the count lines
+ * written before this line (in this file or an earlier one); readers take the maximum per run. A landing-mode run's
+ * file starts with its own {@code landed} line ({@code max_seq} -1) and each of its flushes ends with one, so lines
+ * after a file's last own {@code landed} line are a flush torn by a crash: the next start cuts them off and books
+ * those landing files again from the files themselves. Readers that only sum counts ignore this kind.
+ * <p>
+ * Producer events always carry an {@code event_id}; events without one come from elsewhere (external).
+ * Two readers: {@link io.streamingclicks.accounting.ledger.LedgerSummary} (the producer's sums, recovery and
+ * {@code /ledger}) and {@link io.streamingclicks.accounting.ledger.SettledLedger} (the validator's link 1).
+ */
+package io.streamingclicks.accounting.ledger;

@@ -1,0 +1,177 @@
+package io.streamingclicks.accounting.spark;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * A query's checkpoint ({@code chk/<query>/offsets/N}: {@code v1}, the batch metadata JSON with
+ * {@code batchWatermarkMs}, then the Kafka source's end offsets {@code {"topic":{"0":n,...}}} or the file source's
+ * {@code {"logOffset":n}}; {@code commits/N} once batch N committed) read into {@link BatchOffsets}, in batch order.
+ * It reads durable state only, so it answers the same after a SIGKILL. Spark's log retention deletes old batches at
+ * any time: a file gone between listing and reading is left out.
+ *
+ * <p>It answers link 3 (docs/accounting.md): from which offsets on a window's events were dropped as late. Spark
+ * 3.5.7 filters late rows of batch N with the watermark of batch N-1: MicroBatchExecution builds the
+ * IncrementalExecution with {@code offsetLog.offsetSeqMetadataForBatchId(currentBatchId - 1)} as
+ * {@code prevOffsetSeqMetadata}; {@code IncrementalExecution.state} propagates that watermark to batch N-1 and
+ * {@code PropagateWatermarkSimulator.getInputWatermarkForLateEvents(batchId)} returns the one of {@code batchId - 1}
+ * (the default, {@code spark.sql.streaming.statefulOperator.allowMultiple=true}). The filter drops a row whose window
+ * end is {@code <=} that watermark ({@code WatermarkSupport.watermarkExpression}: {@code window.end <= wm}).
+ * Batch 0 has no previous batch and filters nothing.
+ */
+public final class CheckpointLog {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final TreeMap<Long, BatchOffsets> batches;
+
+    private CheckpointLog(TreeMap<Long, BatchOffsets> batches) {
+        this.batches = batches;
+    }
+
+    /** The batches of the checkpoint under {@code checkpoint}; none when it has no {@code offsets/}. */
+    public static CheckpointLog read(Path checkpoint) {
+        Path offsets = checkpoint.resolve("offsets");
+        Set<Long> committed = new HashSet<>(batchIds(checkpoint.resolve("commits")));
+        TreeMap<Long, BatchOffsets> out = new TreeMap<>();
+        for (long id : batchIds(offsets)) {
+            Path f = offsets.resolve(Long.toString(id));
+            List<String> lines;
+            try {
+                lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            } catch (NoSuchFileException e) {
+                continue; // purged by Spark's log retention while we listed
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + f, e);
+            }
+            out.put(id, parse(f.toString(), id, lines, committed.contains(id)));
+        }
+        return new CheckpointLog(out);
+    }
+
+    /** Every planned batch ({@code offsets/N}), in order. */
+    public List<BatchOffsets> batches() {
+        return List.copyOf(batches.values());
+    }
+
+    public Optional<BatchOffsets> batch(long id) {
+        return Optional.ofNullable(batches.get(id));
+    }
+
+    /** The last planned batch, committed or not. */
+    public Optional<BatchOffsets> last() {
+        return batches.isEmpty() ? Optional.empty() : Optional.of(batches.lastEntry().getValue());
+    }
+
+    public Optional<BatchOffsets> lastCommitted() {
+        return batches.descendingMap().values().stream().filter(BatchOffsets::committed).findFirst();
+    }
+
+    /** Whether every planned batch has committed: the query stopped between batches (or has planned none). */
+    public boolean allCommitted() {
+        return batches.values().stream().allMatch(BatchOffsets::committed);
+    }
+
+    /** The watermark of the latest committed batch: what the query has sealed and written; null before any. */
+    public Long committedWatermark() {
+        return committedWatermark(batches.values());
+    }
+
+    /** As {@link #committedWatermark()}, over batches in order (as {@link #batches()} gives them). */
+    public static Long committedWatermark(Iterable<BatchOffsets> batches) {
+        Long w = null;
+        for (BatchOffsets b : batches) {
+            if (b.committed()) {
+                w = b.watermarkMs();
+            }
+        }
+        return w;
+    }
+
+    /** The watermark Spark 3.5 uses to drop late rows in batch {@code id}: the one of the batch before (see above). */
+    public long lateFilterWatermarkMs(long id) {
+        BatchOffsets previous = batches.get(id - 1);
+        return previous == null ? Long.MIN_VALUE : previous.watermarkMs();
+    }
+
+    /**
+     * For a window ending at {@code windowEnd}: the start offsets, per partition, of the first batch whose late-row
+     * filter watermark is {@code >= windowEnd} (the end offsets of the batch before it). Events of the window below
+     * them were counted, the others dropped as late. Empty while no planned batch filters the window: every event of
+     * it read so far was counted.
+     */
+    public Optional<Map<Integer, Long>> lateBoundary(Instant windowEnd) {
+        long end = windowEnd.toEpochMilli();
+        for (BatchOffsets b : batches.values()) {
+            if (batches.containsKey(b.batchId() - 1) && lateFilterWatermarkMs(b.batchId()) >= end) {
+                return Optional.of(batches.get(b.batchId() - 1).endOffsets());
+            }
+        }
+        return Optional.empty();
+    }
+
+    static BatchOffsets parse(String where, long id, List<String> lines, boolean committed) {
+        if (lines.size() < 2 || !lines.get(0).strip().startsWith("v")) {
+            throw new IllegalArgumentException(where + ": expected a version line and batch metadata");
+        }
+        try {
+            JsonNode meta = JSON.readTree(lines.get(1));
+            long watermark = meta.path("batchWatermarkMs").asLong(0);
+            Map<Integer, Long> end = new TreeMap<>();
+            // Line 3 is the Kafka source's offsets, or the file source's {"logOffset":n}, which has no partitions.
+            if (lines.size() > 2 && lines.get(2).strip().startsWith("{")) {
+                JsonNode source = JSON.readTree(lines.get(2));
+                if (source.path("logOffset").canConvertToLong()) {
+                    return new BatchOffsets(id, watermark, Map.of(), committed, source.get("logOffset").asLong());
+                }
+                for (Iterator<JsonNode> topics = source.elements(); topics.hasNext(); ) {
+                    JsonNode parts = topics.next();
+                    if (!parts.isObject()) {
+                        continue;
+                    }
+                    for (Iterator<Map.Entry<String, JsonNode>> it = parts.fields(); it.hasNext(); ) {
+                        Map.Entry<String, JsonNode> e = it.next();
+                        if (e.getKey().matches("\\d+") && e.getValue().canConvertToLong()) {
+                            end.merge(Integer.parseInt(e.getKey()), e.getValue().asLong(), Math::max);
+                        }
+                    }
+                }
+            }
+            return new BatchOffsets(id, watermark, Map.copyOf(end), committed);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ": not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** Batch ids named in {@code dir} ({@code N}; {@code .N.crc} and temp files are not batches), ascending. */
+    static List<Long> batchIds(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return new ArrayList<>(s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+"))
+                    .map(Long::parseLong).sorted().toList());
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir, e);
+        }
+    }
+}
