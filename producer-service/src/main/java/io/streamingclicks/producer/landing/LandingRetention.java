@@ -1,5 +1,6 @@
 package io.streamingclicks.producer.landing;
 
+import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.producer.config.ProducerSettings;
 import io.streamingclicks.producer.ledger.Ledger;

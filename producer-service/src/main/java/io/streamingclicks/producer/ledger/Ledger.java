@@ -1,5 +1,6 @@
 package io.streamingclicks.producer.ledger;
 
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.producer.config.ProducerSettings;
 import io.streamingclicks.producer.send.Outcome;
@@ -29,7 +30,7 @@ public class Ledger {
     Sink sink;
 
     private Path dir;
-    private LedgerReader.Summary previous;
+    private LedgerSummary previous;
     private LedgerWriter writer;
     private long runStartMs;
     private volatile boolean closed;
@@ -46,7 +47,7 @@ public class Ledger {
         runStartMs = System.currentTimeMillis();
         // The sink books a killed previous run's unledgered sends here, before this run sends anything.
         writer = sink.begin(dir, runStartMs);
-        previous = LedgerReader.readAll(dir);
+        previous = LedgerSummary.readAll(dir);
         LOG.infof("ledger: appending to %s; previous runs end at event second %s", writer.file(),
                 previous.lastOnTimeSecond());
         flusher.scheduleWithFixedDelay(this::flush, 250, 250, TimeUnit.MILLISECONDS);
@@ -100,8 +101,8 @@ public class Ledger {
         return writer.file();
     }
 
-    public LedgerReader.Summary read(Instant from, Instant to, String page) {
+    public LedgerSummary read(Instant from, Instant to, String page) {
         writer.flush();
-        return LedgerReader.read(dir, from, to, page);
+        return LedgerSummary.read(dir, from, to, page);
     }
 }

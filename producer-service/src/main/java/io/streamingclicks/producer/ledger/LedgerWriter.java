@@ -1,7 +1,10 @@
 package io.streamingclicks.producer.ledger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingclicks.contract.LedgerFormat;
+import io.streamingclicks.accounting.ledger.LedgerCodec;
+import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerFiles;
+import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.accounting.ledger.LedgerLine;
 import io.streamingclicks.producer.send.Outcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,12 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Appends this run's ledger ({@link LedgerFormat}): send outcomes are added in memory as they are answered and
+ * Appends this run's ledger (format: {@code io.streamingclicks.accounting.ledger}, every line through
+ * {@link LedgerCodec}): send outcomes are added in memory as they are answered and
  * {@link #flush()} writes them as delta lines, with the highest acknowledged offset per partition. A line is only ever
  * written for sends already answered, so a crash loses at most the last unflushed interval, never invents a count.
  * Landing files booked whole ({@link #landed}) go out as {@code landed} lines, per run, the highest sequence number
@@ -25,8 +28,6 @@ import java.util.TreeMap;
  * open and one closing every flush, so that a flush torn by a crash is recognisable ({@link LandingRecovery}).
  */
 public final class LedgerWriter implements AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
     private final FileChannel channel;
@@ -47,7 +48,7 @@ public final class LedgerWriter implements AutoCloseable {
      */
     @FunctionalInterface
     private interface RunMark {
-        String lines(String run, long ownMaxSeq) throws IOException;
+        String lines(String run, long ownMaxSeq);
     }
 
     /** A ledger writer for sends to Kafka: counts and offsets, no marks. */
@@ -57,12 +58,12 @@ public final class LedgerWriter implements AutoCloseable {
 
     /** A ledger writer for landing files: the file starts with this run's {@code landed} line, each flush ends with one. */
     public static LedgerWriter landing(Path dir, long runStartMs) {
-        return new LedgerWriter(dir, runStartMs, (run, seq) -> landedLine(run, seq) + "\n");
+        return new LedgerWriter(dir, runStartMs, (run, seq) -> line(new LedgerLine.Landed(run, seq)));
     }
 
     private LedgerWriter(Path dir, long runStartMs, RunMark mark) {
-        this.file = dir.resolve(LedgerFormat.FILE_PREFIX + runStartMs + LedgerFormat.FILE_SUFFIX);
         this.run = Long.toString(runStartMs);
+        this.file = LedgerFiles.file(dir, run);
         this.mark = mark;
         try {
             Files.createDirectories(dir);
@@ -85,8 +86,13 @@ public final class LedgerWriter implements AutoCloseable {
      */
     public synchronized void answered(Instant eventTime, String pageId, boolean late, Outcome outcome, int partition,
                                       long offset) {
-        pending.computeIfAbsent(new LedgerKey(eventTime.getEpochSecond(), pageId, late), k -> new LedgerCounts())
-                .add(outcome, 1);
+        LedgerCounts c = pending.computeIfAbsent(new LedgerKey(eventTime.getEpochSecond(), pageId, late),
+                k -> new LedgerCounts());
+        switch (outcome) {
+            case ACKED -> c.add(1, 0, 0);
+            case IN_DOUBT -> c.add(0, 1, 0);
+            case FAILED -> c.add(0, 0, 1);
+        }
         if (outcome == Outcome.ACKED && offset >= 0) {
             maxOffsets.merge(partition, offset, Math::max);
         }
@@ -135,24 +141,11 @@ public final class LedgerWriter implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         try {
             for (Map.Entry<LedgerKey, LedgerCounts> e : new TreeMap<>(batch).entrySet()) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_COUNT);
-                line.put(LedgerFormat.SECOND, Instant.ofEpochSecond(e.getKey().second()).toString());
-                line.put(LedgerFormat.PAGE_ID, e.getKey().pageId());
-                line.put(LedgerFormat.LATENESS, e.getKey().late() ? LedgerFormat.LATE : LedgerFormat.ON_TIME);
-                line.put(LedgerFormat.ACKED, e.getValue().acked());
-                line.put(LedgerFormat.IN_DOUBT, e.getValue().inDoubt());
-                line.put(LedgerFormat.FAILED, e.getValue().failed());
-                out.append(JSON.writeValueAsString(line)).append('\n');
+                out.append(line(LedgerLine.Count.of(e.getKey(), e.getValue())));
             }
-            String at = Instant.now().toString();
+            Instant at = Instant.now();
             for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_OFFSET);
-                line.put(LedgerFormat.AT, at);
-                line.put(LedgerFormat.PARTITION, e.getKey());
-                line.put(LedgerFormat.MAX_ACKED_OFFSET, e.getValue());
-                out.append(JSON.writeValueAsString(line)).append('\n');
+                out.append(line(new LedgerLine.Offset(at, e.getKey(), e.getValue())));
             }
             long own;
             synchronized (this) {
@@ -161,7 +154,7 @@ public final class LedgerWriter implements AutoCloseable {
             // Other runs' files (booked by start-up recovery) first; this run's mark last: it closes the flush.
             for (Map.Entry<String, Long> e : new TreeMap<>(runs).entrySet()) {
                 if (!e.getKey().equals(run)) {
-                    out.append(landedLine(e.getKey(), e.getValue())).append('\n');
+                    out.append(line(new LedgerLine.Landed(e.getKey(), e.getValue())));
                 }
             }
             out.append(mark.lines(run, own));
@@ -188,12 +181,8 @@ public final class LedgerWriter implements AutoCloseable {
         }
     }
 
-    static String landedLine(String run, long maxSeq) throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_LANDED);
-        line.put(LedgerFormat.RUN, run);
-        line.put(LedgerFormat.MAX_SEQ, maxSeq);
-        return JSON.writeValueAsString(line);
+    private static String line(LedgerLine line) {
+        return LedgerCodec.encode(line) + "\n";
     }
 
     @Override

@@ -1,8 +1,9 @@
 package io.streamingclicks.producer.sink;
 
+import io.streamingclicks.accounting.ledger.LedgerCodec;
+import io.streamingclicks.accounting.ledger.LedgerFiles;
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.contract.ClickEvent;
-import io.streamingclicks.contract.LedgerFormat;
-import io.streamingclicks.producer.ledger.LedgerReader;
 import io.streamingclicks.producer.ledger.LedgerRecovery;
 import io.streamingclicks.producer.ledger.LedgerWriter;
 import io.streamingclicks.producer.send.Outcome;
@@ -51,8 +52,8 @@ public final class KafkaSink implements Sink {
 
     @Override
     public LedgerWriter begin(Path ledgerDir, long runStartMs) {
-        Set<String> previousRuns = LedgerReader.runIds(ledgerDir);
-        LedgerReader.Summary before = LedgerReader.readAll(ledgerDir);
+        Set<String> previousRuns = LedgerFiles.runIds(ledgerDir);
+        LedgerSummary before = LedgerSummary.readAll(ledgerDir);
         LedgerWriter writer = new LedgerWriter(ledgerDir, runStartMs);
         if (!previousRuns.isEmpty()) {
             try {
@@ -64,9 +65,9 @@ public final class KafkaSink implements Sink {
         }
         byte[] run = Long.toString(runStartMs).getBytes(StandardCharsets.UTF_8);
         onTimeHeaders = List.of(new RecordHeader(RecordHeaders.RUN, run),
-                new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.ON_TIME.getBytes(StandardCharsets.UTF_8)));
+                new RecordHeader(RecordHeaders.LATENESS, LedgerCodec.ON_TIME.getBytes(StandardCharsets.UTF_8)));
         lateHeaders = List.of(new RecordHeader(RecordHeaders.RUN, run),
-                new RecordHeader(RecordHeaders.LATENESS, LedgerFormat.LATE.getBytes(StandardCharsets.UTF_8)));
+                new RecordHeader(RecordHeaders.LATENESS, LedgerCodec.LATE.getBytes(StandardCharsets.UTF_8)));
         Properties config = config(bootstrap);
         config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, compression);
         producer = new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
