@@ -56,7 +56,7 @@ public final class LedgerWriter implements AutoCloseable {
         this(dir, runStartMs, (run, seq) -> "");
     }
 
-    /** A ledger writer for landing files: the file starts with this run's {@code landed} line, each flush ends with one. */
+    /** For landing files: the file opens with this run's {@code landed} line and every flush closes with one. */
     public static LedgerWriter landing(Path dir, long runStartMs) {
         return new LedgerWriter(dir, runStartMs, (run, seq) -> line(new LedgerLine.Landed(run, seq)));
     }

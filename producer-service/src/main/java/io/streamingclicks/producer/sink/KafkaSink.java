@@ -10,7 +10,10 @@ import io.streamingclicks.producer.send.Outcome;
 import io.streamingclicks.producer.send.RecordHeaders;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -118,6 +121,12 @@ public final class KafkaSink implements Sink {
         } finally {
             inSend[0] = false;
         }
+    }
+
+    /** The last few records of each partition: enough to see where the topic's event time stands, cheaply. */
+    @Override
+    public Optional<Instant> newestEventTime() {
+        return TopicTail.newestEventTime(bootstrap, topic, 5, Duration.ofSeconds(5));
     }
 
     /** Errors the broker or client raise only for a record that was not written. */

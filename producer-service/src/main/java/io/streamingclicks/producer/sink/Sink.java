@@ -5,6 +5,8 @@ import io.streamingclicks.producer.ledger.LedgerWriter;
 import io.streamingclicks.producer.send.Outcome;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Where this run's events go, and what that means for its ledger: the topic ({@link KafkaSink}) or landing files
@@ -33,6 +35,12 @@ public interface Sink {
 
     /** Hands one event (and its contract JSON) over; {@code answer} is told on whichever thread learns the outcome. */
     void send(ClickEvent event, String json, boolean late, Answer answer);
+
+    /**
+     * The newest event time this sink already holds from earlier runs (or anyone else), found cheaply; empty when
+     * there is none or it cannot be told quickly. Asked once at start-up, before anything is sent.
+     */
+    Optional<Instant> newestEventTime();
 
     /** Waits until every event handed over is answered, then lets go of its resources. */
     void close();
