@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * Landing mode, the packaged service as a process, no broker: SIGKILLed right after it renamed a landing file (before
  * the ledger flush that books it), with a killed roll's hidden temp file left behind, restarted, killed again, restarted
  * and stopped gracefully, then started once more. The ledger read from disk must agree exactly with the visible
- * landing files per (event-time second, page, on_time|late), which is what the Spark file source reads (DESIGN.md
+ * landing files per (event-time second, page, on_time|late), which is what the Spark file source reads (docs/accounting.md,
  * link 1): no file missed, none booked twice, no temp file left and none of its events booked.
  */
 class LandingCrashIT {
