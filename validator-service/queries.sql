@@ -192,7 +192,7 @@ SELECT rk.source_file, kl.line, CASE WHEN kl.line IS NULL THEN 'not_in_file' ELS
 FROM rk LEFT JOIN kl USING (source_file, k) WHERE rk.n_rows > coalesce(kl.n_lines, 0)
 UNION ALL
 SELECT source_file, NULL, 'file_gone', 1 FROM landing_checked WHERE source_file NOT IN (SELECT source_file FROM on_disk);
--- DESIGN.md link 3 for each query: window w is counted by the first batch j whose late-row filter watermark is
+-- Link 3 (docs/accounting.md) for each query: window w is counted by the first batch j whose late-row filter watermark is
 -- >= end(w). In Spark 3.5 batch j filters late rows with the watermark of batch j-1 (offsets/(j-1)'s
 -- batchWatermarkMs; MicroBatchExecution passes the previous batch's metadata, see spark-job/README.md), so an event
 -- arriving in the very batch that seals its window is still counted. An event of w is counted iff its offset is below batch j's start
@@ -248,7 +248,7 @@ SELECT max(window_start) AS window_start FROM pv
 WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('sealed_ms');
 
 -- name: topn
--- Window Top-N (the seed's query): pages of one window by pv, ties by page id.
+-- Window Top-N: pages of one window by pv, ties by page id.
 SELECT page_id, pv FROM pv
 WHERE window_start = CAST(coalesce(getvariable('window_ts'), (SELECT max(window_start) FROM pv
         WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('sealed_ms'))) AS TIMESTAMP)
@@ -266,7 +266,7 @@ WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(coalesce(u.window_end, p.wind
 ORDER BY 1;
 
 -- name: uv_sanity
--- Window UV sanity (the seed's query): the HLL uv against COUNT(DISTINCT user_id) over the events the window
+-- Window UV sanity: the HLL uv against COUNT(DISTINCT user_id) over the events the window
 -- counted, with the error in units of the sketch's sigma (Spark's HLL++: m = 2^ceil(2 log2(1.106 / rsd)),
 -- sigma = 1.04 / sqrt(m)).
 WITH exact AS (SELECT ws_ms, count(DISTINCT user_id) FILTER (WHERE counted) AS exact, count(*) FILTER (WHERE NOT counted) AS late
