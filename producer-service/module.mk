@@ -12,9 +12,10 @@ OFFSET ?= -PT8M
 
 producer_comma := ,
 
-# The contract is built with it (not the whole -am chain: that would rebuild kafka/target/lib under running brokers).
-$(PRODUCER_JAR): $(MVN) pom.xml producer-service/pom.xml $(shell find producer-service/src/main infra/contract/src/main -type f 2>/dev/null)
-	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,producer-service
+# The contract and accounting are built with it (not the whole -am chain: that would rebuild kafka/target/lib under
+# running brokers).
+$(PRODUCER_JAR): $(MVN) pom.xml producer-service/pom.xml accounting/pom.xml $(shell find producer-service/src/main infra/contract/src/main accounting/src/main -type f 2>/dev/null)
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,accounting,producer-service
 	@touch $@
 
 .PHONY: run-producer stop-producer status-producer burst bench-producer

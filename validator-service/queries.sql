@@ -17,7 +17,9 @@ SET TimeZone = 'UTC';
 
 -- name: cli_setup
 -- Committed files only: the latest N.compact of a sink's _spark_metadata plus the deltas after it, add/delete
--- applied in order, paths rebased on the sink directory. A file the log does not name is never opened.
+-- applied in order, paths rebased on the sink directory. A file the log does not name is never opened. Spark logs
+-- each path as a URI (a space as %20, a '%' of a Hive-escaped partition value as %25): decoded once, it is the name
+-- on disk.
 CREATE OR REPLACE TEMP MACRO committed_files(sink_dir) AS TABLE
 WITH f AS (
   SELECT CAST(regexp_extract(filename, '(\d+)(\.compact)?$', 1) AS BIGINT) AS batch,
@@ -31,11 +33,13 @@ lines AS (SELECT batch, unnest(string_split(content, chr(10))) AS line,
 acts AS (SELECT json_extract_string(line, '$.path') AS path, json_extract_string(line, '$.action') AS action,
                 batch * 1000000000 + i AS pos
          FROM lines WHERE starts_with(line, '{'))
-SELECT sink_dir || '/' || regexp_extract(path, '((?:[^/=]+=[^/]*/)*[^/]+)$', 1) AS file
-FROM (SELECT path, arg_max(action, pos) AS action FROM acts GROUP BY path)
+SELECT sink_dir || '/' || CASE WHEN contains(path, '://') OR starts_with(path, 'file:') THEN url_decode(below)
+                                ELSE below END AS file
+FROM (SELECT path, regexp_extract(path, '((?:[^/=]+=[^/]*/)*[^/]+)$', 1) AS below, arg_max(action, pos) AS action
+      FROM acts GROUP BY path)
 WHERE action = 'add';
 -- One row per (committed batch, Kafka partition) of a query's checkpoint: the watermark the batch used and its
--- offsets (start = the previous batch's end).
+-- offsets (start = the previous planned batch's end: offsets/N is the plan, a commit only says it finished).
 CREATE OR REPLACE TEMP MACRO checkpoint_batches(chk) AS TABLE
 WITH f AS (
   SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id, string_split(content, chr(10)) AS l
@@ -45,9 +49,10 @@ c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
 e AS (SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms,
              unnest(map_entries(CAST(json_extract(l[3], '$.*')[1] AS MAP(VARCHAR, BIGINT)))) AS kv
       FROM f WHERE json_extract(l[3], '$.logOffset') IS NULL)
-SELECT batch_id, watermark_ms, CAST(kv.key AS INTEGER) AS kafka_partition,
-       lag(kv.value) OVER (PARTITION BY kv.key ORDER BY batch_id) AS start_offset, kv.value AS end_offset
-FROM e WHERE batch_id IN (SELECT batch_id FROM c);
+SELECT * FROM (
+  SELECT batch_id, watermark_ms, CAST(kv.key AS INTEGER) AS kafka_partition,
+         lag(kv.value) OVER (PARTITION BY kv.key ORDER BY batch_id) AS start_offset, kv.value AS end_offset FROM e)
+WHERE batch_id IN (SELECT batch_id FROM c);
 -- The same for a file-source checkpoint: offsets/N line 3 is {"logOffset":k}, the last batch of the source's own
 -- log (sources/0) that batch N read; it read the log batches after the previous batch's logOffset up to k.
 CREATE OR REPLACE TEMP MACRO checkpoint_file_batches(chk) AS TABLE
@@ -58,17 +63,27 @@ c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
       FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$')),
 e AS (SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms,
              CAST(json_extract(l[3], '$.logOffset') AS BIGINT) AS log_offset FROM f)
-SELECT batch_id, watermark_ms, lag(log_offset) OVER (ORDER BY batch_id) AS start_log_offset, log_offset AS end_log_offset
-FROM e WHERE log_offset IS NOT NULL AND batch_id IN (SELECT batch_id FROM c);
+SELECT * FROM (
+  SELECT batch_id, watermark_ms, lag(log_offset) OVER (ORDER BY batch_id) AS start_log_offset, log_offset AS end_log_offset
+  FROM e WHERE log_offset IS NOT NULL)
+WHERE batch_id IN (SELECT batch_id FROM c);
 -- The file source's log (chk/<query>/sources/0): a v1 header, then one JSON line per file read, with its path and
 -- the log batch that listed it; N.compact holds every entry up to N (earlier deltas may be deleted). A Kafka
--- source's sources/0/0 holds its initial offsets and no path. Files are named as the job names them in source_file.
+-- source's sources/0/0 holds its initial offsets and no path. A file is named by the last segment of its path URI,
+-- decoded (the name on disk). Spark writes a log file under a temporary name and renames it, so a torn last line
+-- is a copy cut short and is skipped; a torn line before the last is not Spark's and stops the file.
 CREATE OR REPLACE TEMP MACRO checkpoint_source_files(chk) AS TABLE
-WITH lines AS (SELECT unnest(string_split(content, chr(10))) AS line FROM read_text(chk || '/sources/0/[0-9]*')
-               WHERE regexp_matches(filename, '/sources/0/\d+(\.compact)?$'))
-SELECT regexp_extract(json_extract_string(line, '$.path'), '[^/]+$') AS source_file,
-       min(CAST(json_extract(line, '$.batchId') AS BIGINT)) AS source_batch
-FROM lines WHERE starts_with(line, '{') AND json_extract_string(line, '$.path') IS NOT NULL GROUP BY 1;
+WITH f AS (SELECT filename, string_split(rtrim(content, chr(10)), chr(10)) AS l FROM read_text(chk || '/sources/0/[0-9]*')
+           WHERE regexp_matches(filename, '/sources/0/\d+(\.compact)?$')),
+lines AS (SELECT filename, unnest(l) AS line, generate_subscripts(l, 1) AS i, len(l) AS n FROM f),
+entries AS (
+  SELECT CASE WHEN json_valid(line) THEN json_extract_string(line, '$.path') WHEN i = n THEN NULL
+              ELSE error(filename || ' line ' || i || ' is not JSON, and Spark writes this log whole (temp file,'
+                         || ' then rename): ' || line) END AS path,
+         CASE WHEN json_valid(line) THEN try_cast(json_extract(line, '$.batchId') AS BIGINT) END AS batch
+  FROM lines WHERE starts_with(line, '{'))
+SELECT url_decode(regexp_extract(path, '[^/]+$')) AS source_file, min(batch) AS source_batch
+FROM entries WHERE path IS NOT NULL AND batch IS NOT NULL GROUP BY 1;
 SET VARIABLE window_ms = coalesce(getvariable('window_ms'), 300000);
 SET VARIABLE uv_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/uv'));
 SET VARIABLE pv_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/pv'));
@@ -177,7 +192,7 @@ SELECT rk.source_file, kl.line, CASE WHEN kl.line IS NULL THEN 'not_in_file' ELS
 FROM rk LEFT JOIN kl USING (source_file, k) WHERE rk.n_rows > coalesce(kl.n_lines, 0)
 UNION ALL
 SELECT source_file, NULL, 'file_gone', 1 FROM landing_checked WHERE source_file NOT IN (SELECT source_file FROM on_disk);
--- DESIGN.md link 3 for each query: window w is counted by the first batch j whose late-row filter watermark is
+-- Link 3 (docs/accounting.md) for each query: window w is counted by the first batch j whose late-row filter watermark is
 -- >= end(w). In Spark 3.5 batch j filters late rows with the watermark of batch j-1 (offsets/(j-1)'s
 -- batchWatermarkMs; MicroBatchExecution passes the previous batch's metadata, see spark-job/README.md), so an event
 -- arriving in the very batch that seals its window is still counted. An event of w is counted iff its offset is below batch j's start
@@ -233,7 +248,7 @@ SELECT max(window_start) AS window_start FROM pv
 WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('sealed_ms');
 
 -- name: topn
--- Window Top-N (the seed's query): pages of one window by pv, ties by page id.
+-- Window Top-N: pages of one window by pv, ties by page id.
 SELECT page_id, pv FROM pv
 WHERE window_start = CAST(coalesce(getvariable('window_ts'), (SELECT max(window_start) FROM pv
         WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('sealed_ms'))) AS TIMESTAMP)
@@ -251,7 +266,7 @@ WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(coalesce(u.window_end, p.wind
 ORDER BY 1;
 
 -- name: uv_sanity
--- Window UV sanity (the seed's query): the HLL uv against COUNT(DISTINCT user_id) over the events the window
+-- Window UV sanity: the HLL uv against COUNT(DISTINCT user_id) over the events the window
 -- counted, with the error in units of the sketch's sigma (Spark's HLL++: m = 2^ceil(2 log2(1.106 / rsd)),
 -- sigma = 1.04 / sqrt(m)).
 WITH exact AS (SELECT ws_ms, count(DISTINCT user_id) FILTER (WHERE counted) AS exact, count(*) FILTER (WHERE NOT counted) AS late

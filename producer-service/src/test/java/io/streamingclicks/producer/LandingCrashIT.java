@@ -5,9 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingclicks.producer.ledger.LedgerCounts;
-import io.streamingclicks.producer.ledger.LedgerKey;
-import io.streamingclicks.producer.ledger.LedgerReader;
+import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * Landing mode, the packaged service as a process, no broker: SIGKILLed right after it renamed a landing file (before
  * the ledger flush that books it), with a killed roll's hidden temp file left behind, restarted, killed again, restarted
  * and stopped gracefully, then started once more. The ledger read from disk must agree exactly with the visible
- * landing files per (event-time second, page, on_time|late), which is what the Spark file source reads (DESIGN.md
+ * landing files per (event-time second, page, on_time|late), which is what the Spark file source reads (docs/accounting.md,
  * link 1): no file missed, none booked twice, no temp file left and none of its events booked.
  */
 class LandingCrashIT {
@@ -117,7 +117,7 @@ class LandingCrashIT {
 
     private static Map<String, Long> ackedInLedger() {
         Map<String, Long> out = new TreeMap<>();
-        LedgerReader.readAll(ledger).counts().forEach((LedgerKey k, LedgerCounts c) -> {
+        LedgerSummary.readAll(ledger).counts().forEach((LedgerKey k, LedgerCounts c) -> {
             if (c.acked() > 0) {
                 out.merge(k.second() + " " + k.pageId() + " " + (k.late() ? "late" : "on_time"), c.acked(), Long::sum);
             }
@@ -187,7 +187,7 @@ class LandingCrashIT {
         assertThat(total(settled)).isGreaterThan(5_000);
         assertThat(settled).as("the burst, booked late").containsKey(
                 settled.keySet().stream().filter(k -> k.contains(" /crash-burst late")).findFirst().orElse("none"));
-        LedgerReader.readAll(ledger).counts().values().forEach(c -> {
+        LedgerSummary.readAll(ledger).counts().values().forEach(c -> {
             assertThat(c.inDoubt()).isZero();
             assertThat(c.failed()).isZero();
         });

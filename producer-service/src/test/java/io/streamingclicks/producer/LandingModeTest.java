@@ -11,10 +11,10 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.contract.ClickEvent;
 import io.streamingclicks.contract.DataRoot;
-import io.streamingclicks.producer.ledger.LedgerCounts;
-import io.streamingclicks.producer.ledger.LedgerReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -103,7 +103,7 @@ class LandingModeTest {
         // One file per roll (1 s): never one file per event.
         assertThat(files().size()).isLessThan(events.size() / 10);
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            LedgerReader.Summary ledger = LedgerReader.readAll(Path.of(DataRoot.of(DATA_DIR.toString()).ledger()));
+            LedgerSummary ledger = LedgerSummary.readAll(Path.of(DataRoot.of(DATA_DIR.toString()).ledger()));
             long acked = ledger.counts().values().stream().mapToLong(LedgerCounts::acked).sum();
             assertThat(acked).isEqualTo(events().size());
         });

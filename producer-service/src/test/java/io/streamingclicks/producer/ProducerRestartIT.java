@@ -5,10 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.kafka.KafkaCluster;
-import io.streamingclicks.producer.ledger.LedgerCounts;
-import io.streamingclicks.producer.ledger.LedgerKey;
-import io.streamingclicks.producer.ledger.LedgerReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,7 +144,7 @@ class ProducerRestartIT {
 
         // Restart after a crash: the new run first books what the killed one sent but had not yet written down,
         // then its clock resumes where the ledger ends, not PRODUCER_BACKFILL before now.
-        Instant ledgerEnd = LedgerReader.readAll(dataDir.resolve("ledger")).lastOnTimeSecond();
+        Instant ledgerEnd = LedgerSummary.readAll(dataDir.resolve("ledger")).lastOnTimeSecond();
         assertThat(ledgerEnd.toEpochMilli()).isGreaterThan(beforeStop.event - 5000);
         ProducerProcess run2 = start("run2");
         Sample resumed = Sample.of(run2);
@@ -155,7 +155,7 @@ class ProducerRestartIT {
         assertThat(run2.stop()).as("exit status after SIGTERM").isIn(0, 143);
 
         // The ledger on disk against the topic, per (event-time second, page).
-        LedgerReader.Summary ledger = LedgerReader.readAll(dataDir.resolve("ledger"));
+        LedgerSummary ledger = LedgerSummary.readAll(dataDir.resolve("ledger"));
         assertThat(Files.list(dataDir.resolve("ledger")).count()).as("one ledger file per run").isEqualTo(2);
         Map<String, long[]> byKey = new HashMap<>();
         ledger.counts().forEach((LedgerKey k, LedgerCounts c) -> {

@@ -208,6 +208,11 @@ class ProducerServiceTest {
         assertThat(ledger.getList("counts.lateness", String.class)).contains("on_time");
     }
 
+    @Test
+    void aFreshTopicGivesNoStartWarning() {
+        assertThat(stats().getList("warnings", String.class)).isEmpty();
+    }
+
     /** Stops the stream and waits until every send has been answered; returns the topic's end offsets then. */
     private static Map<Integer, Long> quiesce() {
         given().post("/generator/stop").then().statusCode(200);

@@ -5,7 +5,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Builds the job's Spark session: UTC session time zone (a seed time without zone means UTC), few shuffle
+ * Builds the job's Spark session: UTC session time zone (an event time without zone means UTC), few shuffle
  * partitions, the driver and UI bound to 127.0.0.1; whatever spark-submit or {@code -Dspark.*} sets wins, except the
  * time zone, which is part of the contract.
  */

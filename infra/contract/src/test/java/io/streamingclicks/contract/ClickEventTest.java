@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class ClickEventTest {
 
     @Test
-    void secondSeedSampleEventsMapThroughTheAliases() {
+    void consoleProducerSampleEventsMapThroughTheAliases() {
         // {"user_id": 1001, "timestamp": "2025-12-14T09:25:01", "page_url": "/home", "action": "view", "duration_ms": 1200}
         ClickEvent e = ClickEvent.fromFields(Map.of("user_id", 1001, "timestamp", "2025-12-14T09:25:01",
                 "page_url", "/home", "action", "view", "duration_ms", 1200));
@@ -29,8 +29,8 @@ class ClickEventTest {
     }
 
     @Test
-    void theSampleFileShippedWithTheContractHoldsTheSeedsFiveEvents() throws Exception {
-        try (var in = getClass().getResourceAsStream("seed-sample-events.jsonl");
+    void theSampleFileShippedWithTheContractHoldsTheFiveConsoleEvents() throws Exception {
+        try (var in = getClass().getResourceAsStream("console-sample-events.jsonl");
              var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             List<String> lines = reader.lines().toList();
             assertThat(lines).hasSize(5).allSatisfy(l -> assertThat(l).contains("\"page_url\"", "\"timestamp\""));

@@ -1,10 +1,10 @@
 package io.streamingclicks.producer.api;
 
-import io.streamingclicks.contract.LedgerFormat;
+import io.streamingclicks.accounting.ledger.LedgerCodec;
+import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.producer.ledger.Ledger;
-import io.streamingclicks.producer.ledger.LedgerCounts;
-import io.streamingclicks.producer.ledger.LedgerKey;
-import io.streamingclicks.producer.ledger.LedgerReader;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -39,19 +39,19 @@ public class LedgerResource {
         if (f != null && t != null && !t.isAfter(f)) {
             throw new BadRequest("to", "an instant after 'from' (" + f + ")", "'to' must be after 'from'");
         }
-        LedgerReader.Summary s = ledger.read(f, t, page);
+        LedgerSummary s = ledger.read(f, t, page);
         List<Map<String, Object>> rows = new ArrayList<>(s.counts().size());
         long acked = 0;
         long inDoubt = 0;
         long failed = 0;
         for (Map.Entry<LedgerKey, LedgerCounts> e : s.counts().entrySet()) {
             Map<String, Object> row = new LinkedHashMap<>();
-            row.put(LedgerFormat.SECOND, Instant.ofEpochSecond(e.getKey().second()).toString());
-            row.put(LedgerFormat.PAGE_ID, e.getKey().pageId());
-            row.put(LedgerFormat.LATENESS, e.getKey().late() ? LedgerFormat.LATE : LedgerFormat.ON_TIME);
-            row.put(LedgerFormat.ACKED, e.getValue().acked());
-            row.put(LedgerFormat.IN_DOUBT, e.getValue().inDoubt());
-            row.put(LedgerFormat.FAILED, e.getValue().failed());
+            row.put(LedgerCodec.SECOND, Instant.ofEpochSecond(e.getKey().second()).toString());
+            row.put(LedgerCodec.PAGE_ID, e.getKey().pageId());
+            row.put(LedgerCodec.LATENESS, LedgerCodec.lateness(e.getKey().late()));
+            row.put(LedgerCodec.ACKED, e.getValue().acked());
+            row.put(LedgerCodec.IN_DOUBT, e.getValue().inDoubt());
+            row.put(LedgerCodec.FAILED, e.getValue().failed());
             rows.add(row);
             acked += e.getValue().acked();
             inDoubt += e.getValue().inDoubt();
@@ -61,8 +61,8 @@ public class LedgerResource {
         body.put("from", f == null ? null : f.toString());
         body.put("to", t == null ? null : t.toString());
         body.put("dir", ledger.dir().toString());
-        body.put("totals", Map.of(LedgerFormat.ACKED, acked, LedgerFormat.IN_DOUBT, inDoubt,
-                LedgerFormat.FAILED, failed));
+        body.put("totals", Map.of(LedgerCodec.ACKED, acked, LedgerCodec.IN_DOUBT, inDoubt,
+                LedgerCodec.FAILED, failed));
         body.put("max_acked_offsets", s.maxAckedOffsets());
         body.put("counts", rows);
         return body;

@@ -52,6 +52,7 @@ public class StatsResource {
         m.put("eventClockLagMs", wall.toEpochMilli() - event.toEpochMilli());
         m.put("backfilling", !clock.caughtUp());
         m.put("clockSpeed", clock.speed());
+        m.put("warnings", stats.warnings());
         return m;
     }
 }

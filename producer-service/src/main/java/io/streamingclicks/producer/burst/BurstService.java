@@ -66,7 +66,7 @@ public class BurstService {
             min = Math.min(min, e.eventTime().toEpochMilli());
             max = Math.max(max, e.eventTime().toEpochMilli());
             windows.merge(Windows.start(e.eventTime(), window), 1L, Long::sum);
-            sender.send(e, true, (o, md) -> {
+            sender.send(e, true, o -> {
                 outcomes.incrementAndGet(o.ordinal());
                 answered.countDown();
             });

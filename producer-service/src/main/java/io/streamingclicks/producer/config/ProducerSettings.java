@@ -103,16 +103,15 @@ public class ProducerSettings {
      * {@code DATA_DIR/landing}, for the job's {@code --source files}).
      */
     public String sink() {
-        String s = config.getOptionalValue("PRODUCER_SINK", String.class).orElse("kafka").strip();
-        if (!java.util.Set.of("kafka", "landing").contains(s)) {
+        String s = config.getOptionalValue("PRODUCER_SINK", String.class).orElse(SINK_KAFKA).strip();
+        if (!java.util.Set.of(SINK_KAFKA, SINK_LANDING).contains(s)) {
             throw new IllegalArgumentException("PRODUCER_SINK must be kafka or landing; got '" + s + "'");
         }
         return s;
     }
 
-    public boolean landing() {
-        return "landing".equals(sink());
-    }
+    public static final String SINK_KAFKA = "kafka";
+    public static final String SINK_LANDING = "landing";
 
     /**
      * Landing mode: how old a landing file must be before it may be deleted (only once it is booked in the ledger and

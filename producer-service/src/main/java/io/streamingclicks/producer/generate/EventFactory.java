@@ -19,7 +19,7 @@ public final class EventFactory {
     /** An event at {@code eventTime}; {@code page} and {@code user} are drawn from the catalogue when null. */
     public ClickEvent event(RandomGenerator r, Instant eventTime, String page, String user) {
         String action = catalogue.action(r);
-        // Only a view has a dwell time (exponential around the mean); clicks are instantaneous, as in the seed.
+        // Only a view has a dwell time (exponential around the mean); clicks are instantaneous, as in the console-producer samples.
         long duration = "view".equals(action) && meanViewMs > 0
                 ? Math.min(30 * meanViewMs, (long) (-Math.log(1 - r.nextDouble()) * meanViewMs)) : 0;
         return new ClickEvent(uuid(r), user != null ? user : catalogue.user(r), page != null ? page : catalogue.page(r),

@@ -116,7 +116,7 @@ public class Generator {
                     t = t.plus(s.lateOffset());
                 }
                 ClickEvent e = f.event(r, t);
-                sender.send(e, late, null);
+                sender.send(e, late);
             }
             if (epoch == epochNanos) {
                 sentSinceEpoch += Math.max(0, owed);

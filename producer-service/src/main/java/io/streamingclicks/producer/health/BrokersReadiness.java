@@ -1,6 +1,8 @@
 package io.streamingclicks.producer.health;
 
 import io.streamingclicks.producer.config.ProducerSettings;
+import io.streamingclicks.producer.sink.LandingSink;
+import io.streamingclicks.producer.sink.Sink;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +24,8 @@ public class BrokersReadiness implements HealthCheck {
 
     @Inject
     ProducerSettings settings;
+    @Inject
+    Sink sink;
 
     private Admin admin;
 
@@ -39,7 +43,7 @@ public class BrokersReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        if (settings.landing()) {
+        if (sink instanceof LandingSink) {
             return HealthCheckResponse.named("landing").withData("sink", "landing").up().build();
         }
         var b = HealthCheckResponse.named("kafka-brokers").withData("bootstrap", settings.bootstrapServers());

@@ -1,8 +1,11 @@
 package io.streamingclicks.producer.landing;
 
+import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.producer.config.ProducerSettings;
 import io.streamingclicks.producer.ledger.Ledger;
+import io.streamingclicks.producer.sink.LandingSink;
+import io.streamingclicks.producer.sink.Sink;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -37,17 +40,19 @@ public class LandingRetention {
     ProducerSettings settings;
     @Inject
     Ledger ledger;
+    @Inject
+    Sink sink;
 
     private ScheduledExecutorService pruner;
 
     /** Starts pruning every min(retention, 1 min) in landing mode with a retention set; otherwise does nothing. */
     public synchronized void start() {
-        if (!settings.landing() || settings.landingRetention().isEmpty() || pruner != null) {
+        if (!(sink instanceof LandingSink landingSink) || settings.landingRetention().isEmpty() || pruner != null) {
             return;
         }
         Duration retention = settings.landingRetention().get();
         DataRoot root = DataRoot.of(settings.dataDir());
-        Path landing = Path.of(root.landing()).toAbsolutePath();
+        Path landing = landingSink.dir();
         Path chk = Path.of(root.resolve(DataRoot.CHECKPOINTS)).toAbsolutePath();
         long period = Math.max(1000, Math.min(retention.toMillis(), 60_000));
         pruner = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -1,8 +1,9 @@
 package io.streamingclicks.producer.ledger;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingclicks.contract.LedgerFormat;
+import io.streamingclicks.accounting.ledger.LedgerCodec;
+import io.streamingclicks.accounting.ledger.LedgerFiles;
+import io.streamingclicks.accounting.ledger.LedgerLine;
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.producer.landing.LandingName;
 import io.streamingclicks.producer.send.Outcome;
 import io.streamingclicks.producer.send.RecordHeaders;
@@ -32,7 +33,6 @@ import org.jboss.logging.Logger;
 public final class LandingRecovery {
 
     private static final Logger LOG = Logger.getLogger(LandingRecovery.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** What one recovery did. */
     public record Result(int tornFlushesCut, int tempFilesDeleted, int filesBooked, long eventsBooked) {
@@ -46,14 +46,14 @@ public final class LandingRecovery {
      */
     public static Result recover(Path ledgerDir, Path landingDir, String currentRun, LedgerWriter writer) {
         int cut = 0;
-        for (Path f : LedgerReader.files(ledgerDir)) {
-            String run = runOf(f);
+        for (Path f : LedgerFiles.list(ledgerDir)) {
+            String run = LedgerFiles.runOf(f);
             if (!run.equals(currentRun) && cutTornFlush(f, run)) {
                 cut++;
             }
         }
-        LedgerReader.Summary ledger = LedgerReader.readAll(ledgerDir);
-        Set<String> previousRuns = new java.util.HashSet<>(LedgerReader.runIds(ledgerDir));
+        LedgerSummary ledger = LedgerSummary.readAll(ledgerDir);
+        Set<String> previousRuns = new java.util.HashSet<>(LedgerFiles.runIds(ledgerDir));
         previousRuns.remove(currentRun);
 
         int temps = 0;
@@ -130,16 +130,9 @@ public final class LandingRecovery {
     }
 
     private static boolean isOwnLanded(String line, String run) {
-        if (!line.contains(LedgerFormat.TYPE_LANDED)) {
-            return false;
-        }
-        try {
-            JsonNode n = JSON.readTree(line);
-            return n != null && LedgerFormat.TYPE_LANDED.equals(n.path(LedgerFormat.TYPE).asText())
-                    && run.equals(n.path(LedgerFormat.RUN).asText());
-        } catch (IOException torn) {
-            return false;
-        }
+        // Most lines are counts: skip the decode unless the line can be a landed one.
+        return line.contains(LedgerCodec.TYPE_LANDED) && LedgerCodec.decode(line)
+                .filter(l -> l instanceof LedgerLine.Landed landed && landed.run().equals(run)).isPresent();
     }
 
     /** The events of one landing file; its last {@code late} lines are the deliberately late ones. */
@@ -154,7 +147,7 @@ public final class LandingRecovery {
         int onTime = lines.size() - n.late();
         for (int i = 0; i < lines.size(); i++) {
             RecordHeaders.Booking b = RecordHeaders.booking(lines.get(i),
-                    i >= onTime ? LedgerFormat.LATE : LedgerFormat.ON_TIME);
+                    LedgerCodec.lateness(i >= onTime));
             if (b != null) {
                 out.add(b);
             } else {
@@ -163,11 +156,6 @@ public final class LandingRecovery {
             }
         }
         return out;
-    }
-
-    private static String runOf(Path ledgerFile) {
-        String n = ledgerFile.getFileName().toString();
-        return n.substring(LedgerFormat.FILE_PREFIX.length(), n.length() - LedgerFormat.FILE_SUFFIX.length());
     }
 
     private static List<Path> list(Path dir) {

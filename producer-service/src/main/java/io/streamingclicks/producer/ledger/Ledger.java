@@ -1,14 +1,15 @@
 package io.streamingclicks.producer.ledger;
 
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.producer.config.ProducerSettings;
 import io.streamingclicks.producer.send.Outcome;
+import io.streamingclicks.producer.sink.Sink;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,11 @@ public class Ledger {
 
     @Inject
     ProducerSettings settings;
+    @Inject
+    Sink sink;
 
     private Path dir;
-    private LedgerReader.Summary previous;
+    private LedgerSummary previous;
     private LedgerWriter writer;
     private long runStartMs;
     private volatile boolean closed;
@@ -41,30 +44,10 @@ public class Ledger {
     @PostConstruct
     void open() {
         dir = Path.of(DataRoot.of(settings.dataDir()).ledger()).toAbsolutePath();
-        Set<String> previousRuns = LedgerReader.runIds(dir);
-        LedgerReader.Summary before = LedgerReader.readAll(dir);
         runStartMs = System.currentTimeMillis();
-        writer = new LedgerWriter(dir, runStartMs, settings.landing());
-        if (settings.landing()) {
-            // Landing files are booked at their rename; a killed run's last ones are found in the landing directory.
-            Path landing = Path.of(DataRoot.of(settings.dataDir()).landing()).toAbsolutePath();
-            try {
-                LandingRecovery.recover(dir, landing, runId(), writer);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("cannot reconcile the ledger in " + dir + " with the landing files in "
-                        + landing + ": " + e.getMessage(), e);
-            }
-        } else if (!previousRuns.isEmpty()) {
-            try {
-                LedgerRecovery.recover(settings.bootstrapServers(), settings.topic(), before.maxAckedOffsets(),
-                        previousRuns, writer);
-            } catch (RuntimeException e) {
-                throw new IllegalStateException("cannot reconcile the ledger in " + dir + " with topic "
-                        + settings.topic() + " on brokers " + settings.bootstrapServers() + " (are they up?): "
-                        + e.getMessage(), e);
-            }
-        }
-        previous = LedgerReader.readAll(dir);
+        // The sink books a killed previous run's unledgered sends here, before this run sends anything.
+        writer = sink.begin(dir, runStartMs);
+        previous = LedgerSummary.readAll(dir);
         LOG.infof("ledger: appending to %s; previous runs end at event second %s", writer.file(),
                 previous.lastOnTimeSecond());
         flusher.scheduleWithFixedDelay(this::flush, 250, 250, TimeUnit.MILLISECONDS);
@@ -78,14 +61,6 @@ public class Ledger {
     /** Books one answered send; {@code partition} and {@code offset} are -1 unless it was acknowledged. */
     public void answered(Instant eventTime, String pageId, boolean late, Outcome outcome, int partition, long offset) {
         writer.answered(eventTime, pageId, late, outcome, partition, offset);
-    }
-
-    /**
-     * Landing mode: books landing file {@code seq} of this run whole: {@code bookings} (one {@link #answered} per line)
-     * and the file's sequence number go out in the same flush.
-     */
-    public void landed(long seq, Runnable bookings) {
-        writer.landed(runId(), seq, bookings);
     }
 
     /** The highest sequence number of {@code run}'s landing files that the ledger on disk has booked, or -1. */
@@ -126,8 +101,8 @@ public class Ledger {
         return writer.file();
     }
 
-    public LedgerReader.Summary read(Instant from, Instant to, String page) {
+    public LedgerSummary read(Instant from, Instant to, String page) {
         writer.flush();
-        return LedgerReader.read(dir, from, to, page);
+        return LedgerSummary.read(dir, from, to, page);
     }
 }

@@ -1,7 +1,10 @@
 package io.streamingclicks.producer.ledger;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.streamingclicks.contract.LedgerFormat;
+import io.streamingclicks.accounting.ledger.LedgerCodec;
+import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerFiles;
+import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.accounting.ledger.LedgerLine;
 import io.streamingclicks.producer.send.Outcome;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -12,20 +15,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Appends this run's ledger ({@link LedgerFormat}): send outcomes are added in memory as they are answered and
+ * Appends this run's ledger (format: {@code io.streamingclicks.accounting.ledger}, every line through
+ * {@link LedgerCodec}): send outcomes are added in memory as they are answered and
  * {@link #flush()} writes them as delta lines, with the highest acknowledged offset per partition. A line is only ever
  * written for sends already answered, so a crash loses at most the last unflushed interval, never invents a count.
- * In landing mode it also writes, per run, the highest landing-file sequence number booked ({@code landed} lines):
- * one at open and one closing every flush, so that a flush torn by a crash is recognisable ({@link LandingRecovery}).
+ * Landing files booked whole ({@link #landed}) go out as {@code landed} lines, per run, the highest sequence number
+ * booked. The landing variant ({@link #landing}) also marks its file with this run's own {@code landed} line, one at
+ * open and one closing every flush, so that a flush torn by a crash is recognisable ({@link LandingRecovery}).
  */
 public final class LedgerWriter implements AutoCloseable {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path file;
     private final FileChannel channel;
@@ -33,29 +35,41 @@ public final class LedgerWriter implements AutoCloseable {
     private final Map<Integer, Long> maxOffsets = new HashMap<>();
     private final Map<Integer, Long> writtenOffsets = new HashMap<>();
     private final String run;
-    private final boolean landing;
+    private final RunMark mark;
     /** Landing mode: per run, the highest file sequence number whose lines are all counted (pending, written). */
     private Map<String, Long> landed = new HashMap<>();
     private final Map<String, Long> writtenLanded = new HashMap<>();
     /** One flush at a time (scheduled, on read, at close); separate from the lock the send callbacks take. */
     private final Object flushLock = new Object();
 
-    public LedgerWriter(Path dir, long runStartMs) {
-        this(dir, runStartMs, false);
+    /**
+     * What marks this run's flushes, given the highest sequence number of its own landing files booked so far (-1:
+     * none): written once at open and closing every flush that writes anything.
+     */
+    @FunctionalInterface
+    private interface RunMark {
+        String lines(String run, long ownMaxSeq);
     }
 
-    /** @param landing landing mode: the file starts with this run's {@code landed} line and each flush ends with one */
-    public LedgerWriter(Path dir, long runStartMs, boolean landing) {
-        this.file = dir.resolve(LedgerFormat.FILE_PREFIX + runStartMs + LedgerFormat.FILE_SUFFIX);
+    /** A ledger writer for sends to Kafka: counts and offsets, no marks. */
+    public LedgerWriter(Path dir, long runStartMs) {
+        this(dir, runStartMs, (run, seq) -> "");
+    }
+
+    /** For landing files: the file opens with this run's {@code landed} line and every flush closes with one. */
+    public static LedgerWriter landing(Path dir, long runStartMs) {
+        return new LedgerWriter(dir, runStartMs, (run, seq) -> line(new LedgerLine.Landed(run, seq)));
+    }
+
+    private LedgerWriter(Path dir, long runStartMs, RunMark mark) {
         this.run = Long.toString(runStartMs);
-        this.landing = landing;
+        this.file = LedgerFiles.file(dir, run);
+        this.mark = mark;
         try {
             Files.createDirectories(dir);
             this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.APPEND);
-            if (landing) {
-                write(landedLine(run, -1) + "\n");
-            }
+            write(mark.lines(run, -1));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the ledger " + file + " for appending (DATA_DIR)", e);
         }
@@ -72,8 +86,13 @@ public final class LedgerWriter implements AutoCloseable {
      */
     public synchronized void answered(Instant eventTime, String pageId, boolean late, Outcome outcome, int partition,
                                       long offset) {
-        pending.computeIfAbsent(new LedgerKey(eventTime.getEpochSecond(), pageId, late), k -> new LedgerCounts())
-                .add(outcome, 1);
+        LedgerCounts c = pending.computeIfAbsent(new LedgerKey(eventTime.getEpochSecond(), pageId, late),
+                k -> new LedgerCounts());
+        switch (outcome) {
+            case ACKED -> c.add(1, 0, 0);
+            case IN_DOUBT -> c.add(0, 1, 0);
+            case FAILED -> c.add(0, 0, 1);
+        }
         if (outcome == Outcome.ACKED && offset >= 0) {
             maxOffsets.merge(partition, offset, Math::max);
         }
@@ -122,38 +141,23 @@ public final class LedgerWriter implements AutoCloseable {
         StringBuilder out = new StringBuilder();
         try {
             for (Map.Entry<LedgerKey, LedgerCounts> e : new TreeMap<>(batch).entrySet()) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_COUNT);
-                line.put(LedgerFormat.SECOND, Instant.ofEpochSecond(e.getKey().second()).toString());
-                line.put(LedgerFormat.PAGE_ID, e.getKey().pageId());
-                line.put(LedgerFormat.LATENESS, e.getKey().late() ? LedgerFormat.LATE : LedgerFormat.ON_TIME);
-                line.put(LedgerFormat.ACKED, e.getValue().acked());
-                line.put(LedgerFormat.IN_DOUBT, e.getValue().inDoubt());
-                line.put(LedgerFormat.FAILED, e.getValue().failed());
-                out.append(JSON.writeValueAsString(line)).append('\n');
+                out.append(line(LedgerLine.Count.of(e.getKey(), e.getValue())));
             }
-            String at = Instant.now().toString();
+            Instant at = Instant.now();
             for (Map.Entry<Integer, Long> e : offsets.entrySet()) {
-                Map<String, Object> line = new LinkedHashMap<>();
-                line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_OFFSET);
-                line.put(LedgerFormat.AT, at);
-                line.put(LedgerFormat.PARTITION, e.getKey());
-                line.put(LedgerFormat.MAX_ACKED_OFFSET, e.getValue());
-                out.append(JSON.writeValueAsString(line)).append('\n');
+                out.append(line(new LedgerLine.Offset(at, e.getKey(), e.getValue())));
             }
             long own;
             synchronized (this) {
                 own = Math.max(runs.getOrDefault(run, -1L), writtenLanded.getOrDefault(run, -1L));
             }
-            if (landing) {
-                // Other runs' files (booked by start-up recovery) first; this run's line last: it closes the flush.
-                for (Map.Entry<String, Long> e : new TreeMap<>(runs).entrySet()) {
-                    if (!e.getKey().equals(run)) {
-                        out.append(landedLine(e.getKey(), e.getValue())).append('\n');
-                    }
+            // Other runs' files (booked by start-up recovery) first; this run's mark last: it closes the flush.
+            for (Map.Entry<String, Long> e : new TreeMap<>(runs).entrySet()) {
+                if (!e.getKey().equals(run)) {
+                    out.append(line(new LedgerLine.Landed(e.getKey(), e.getValue())));
                 }
-                out.append(landedLine(run, own)).append('\n');
             }
+            out.append(mark.lines(run, own));
             write(out.toString());
             synchronized (this) {
                 writtenOffsets.putAll(offsets);
@@ -177,12 +181,8 @@ public final class LedgerWriter implements AutoCloseable {
         }
     }
 
-    static String landedLine(String run, long maxSeq) throws IOException {
-        Map<String, Object> line = new LinkedHashMap<>();
-        line.put(LedgerFormat.TYPE, LedgerFormat.TYPE_LANDED);
-        line.put(LedgerFormat.RUN, run);
-        line.put(LedgerFormat.MAX_SEQ, maxSeq);
-        return JSON.writeValueAsString(line);
+    private static String line(LedgerLine line) {
+        return LedgerCodec.encode(line) + "\n";
     }
 
     @Override

@@ -2,8 +2,8 @@ package io.streamingclicks.producer.send;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.streamingclicks.accounting.ledger.LedgerCodec;
 import io.streamingclicks.contract.ClickEvent;
-import io.streamingclicks.contract.LedgerFormat;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
@@ -32,7 +32,7 @@ public final class RecordHeaders {
         }
         try {
             ClickEvent e = ClickEvent.fromFields(JSON.readValue(json, new TypeReference<Map<String, Object>>() { }));
-            return new Booking(e.eventTime(), e.pageId(), LedgerFormat.LATE.equals(lateness));
+            return new Booking(e.eventTime(), e.pageId(), LedgerCodec.LATE.equals(lateness));
         } catch (IOException | RuntimeException notAnEvent) {
             return null;
         }

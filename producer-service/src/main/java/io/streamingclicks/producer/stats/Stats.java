@@ -7,6 +7,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.streamingclicks.producer.send.Outcome;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.DoubleSupplier;
 
@@ -27,6 +29,7 @@ public class Stats {
     private final LongAdder lateSent = new LongAdder();
     private final LongAdder lateAcked = new LongAdder();
     private final LongAdder bursts = new LongAdder();
+    private final List<String> warnings = new CopyOnWriteArrayList<>();
     private final long[] ackedRing = new long[WINDOW_S + 1];
     private final long[] nanosRing = new long[WINDOW_S + 1];
     private int ringPos;
@@ -67,6 +70,15 @@ public class Stats {
         if (late && outcome == Outcome.ACKED) {
             lateAcked.increment();
         }
+    }
+
+    /** Something a person should know about this run (see {@code GET /stats}'s {@code warnings}). */
+    public void warn(String warning) {
+        warnings.add(warning);
+    }
+
+    public List<String> warnings() {
+        return List.copyOf(warnings);
     }
 
     public void burst() {

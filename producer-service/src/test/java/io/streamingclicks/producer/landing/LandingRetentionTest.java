@@ -2,6 +2,7 @@ package io.streamingclicks.producer.landing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingclicks.accounting.spark.FileSourceLog;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,9 +56,13 @@ class LandingRetentionTest {
         Files.writeString(dir.resolve(file), "v1\n" + String.join("\n", lines));
     }
 
+    /** Batches 0..upTo planned ({@code offsets/N}, reading the source log up to its batch N) and committed. */
     private void commits(String query, int upTo) throws IOException {
         Path dir = Files.createDirectories(chk.resolve(query).resolve("commits"));
+        Path offsets = Files.createDirectories(chk.resolve(query).resolve("offsets"));
         for (int b = 0; b <= upTo; b++) {
+            Files.writeString(offsets.resolve(String.valueOf(b)), "v1\n{\"batchWatermarkMs\":0}\n{\"logOffset\":" + b
+                    + "}");
             Files.writeString(dir.resolve(String.valueOf(b)), "v1\n{\"nextBatchWatermarkMs\":0}");
             Files.writeString(dir.resolve("." + b + ".crc"), "crc");
         }

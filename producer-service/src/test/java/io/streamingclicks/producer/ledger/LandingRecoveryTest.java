@@ -2,6 +2,8 @@ package io.streamingclicks.producer.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.accounting.ledger.LedgerSummary;
 import io.streamingclicks.contract.ClickEvent;
 import io.streamingclicks.producer.generate.Catalogue;
 import io.streamingclicks.producer.generate.EventFactory;
@@ -80,7 +82,7 @@ class LandingRecoveryTest {
 
     private Map<LedgerKey, Long> acked() {
         Map<LedgerKey, Long> out = new HashMap<>();
-        LedgerReader.readAll(ledger).counts().forEach((k, c) -> {
+        LedgerSummary.readAll(ledger).counts().forEach((k, c) -> {
             if (c.acked() > 0) {
                 out.put(k, c.acked());
             }
@@ -89,7 +91,7 @@ class LandingRecoveryTest {
     }
 
     private LandingRecovery.Result recoverAs(long run) {
-        try (LedgerWriter w = new LedgerWriter(ledger, run, true)) {
+        try (LedgerWriter w = LedgerWriter.landing(ledger, run)) {
             return LandingRecovery.recover(ledger, landing, Long.toString(run), w);
         }
     }
@@ -104,7 +106,7 @@ class LandingRecoveryTest {
 
     @Test
     void renamedButUnbookedFilesAreBookedOnceWithTheirLatenessAndTempFilesDeleted() throws IOException {
-        LedgerWriter a = new LedgerWriter(ledger, Long.parseLong(A), true);
+        LedgerWriter a = LedgerWriter.landing(ledger, Long.parseLong(A));
         file(A, 0, 40, 5, true).book(a);
         a.flush();
         // Killed here: files 1 and 2 renamed after the last flush, file 3 still a temp file.
@@ -122,7 +124,7 @@ class LandingRecoveryTest {
         assertThat(r).isEqualTo(new LandingRecovery.Result(0, 1, 2, 30 + 20 + 9));
         assertThat(temp).doesNotExist();
         assertThat(acked()).isEqualTo(inFiles);
-        assertThat(LedgerReader.readAll(ledger).landedSeq()).containsEntry(A, 2L).containsEntry("1795300100000", -1L);
+        assertThat(LedgerSummary.readAll(ledger).landedSeq()).containsEntry(A, 2L).containsEntry("1795300100000", -1L);
         assertThat(landing.resolve("clicks-1795300000500-4.jsonl")).exists();
 
         // Another start books nothing again.
@@ -132,7 +134,7 @@ class LandingRecoveryTest {
 
     @Test
     void aFlushTornByTheCrashIsCutOffAndItsFilesBookedOnce() throws IOException {
-        LedgerWriter a = new LedgerWriter(ledger, Long.parseLong(A), true);
+        LedgerWriter a = LedgerWriter.landing(ledger, Long.parseLong(A));
         file(A, 0, 40, 5, true).book(a);
         a.flush();
         file(A, 1, 30, 4, true).book(a);
@@ -154,7 +156,7 @@ class LandingRecoveryTest {
 
     @Test
     void aRecoveryKilledInsideItsFlushIsRedoneByTheNextStart() throws IOException {
-        LedgerWriter a = new LedgerWriter(ledger, Long.parseLong(A), true);
+        LedgerWriter a = LedgerWriter.landing(ledger, Long.parseLong(A));
         a.flush();
         file(A, 0, 40, 5, true);
         file(A, 1, 30, 4, true);

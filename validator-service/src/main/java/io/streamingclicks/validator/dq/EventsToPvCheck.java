@@ -8,7 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.streamingclicks.validator.db.Workspace;
 
 /**
- * DESIGN.md link 3, events to pv (exact): per sealed window, the pv total equals the events the pv query counted
+ * docs/accounting.md, link 3, events to pv (exact): per sealed window, the pv total equals the events the pv query counted
  * (offset below the start of the first batch whose watermark passed the window's end, from {@code chk/pv}; on the
  * file source: the event's file read before that batch, from {@code chk/pv/sources/0}); the others were dropped as
  * late and are reported, not failed.

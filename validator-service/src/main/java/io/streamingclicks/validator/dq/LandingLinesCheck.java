@@ -9,7 +9,7 @@ import io.streamingclicks.validator.db.Workspace;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
- * DESIGN.md link 2 on the file source's output, keyed by (landing file, line) instead of (partition, offset): every
+ * docs/accounting.md, link 2 on the file source's output, keyed by (landing file, line) instead of (partition, offset): every
  * line of every landing file that the events and quarantine queries' checkpoints say they read and committed
  * ({@code chk/<query>/sources/0} up to the committed {@code logOffset}) appears exactly once in committed events or
  * quarantine, each file's lines counted on disk. Fails naming the file and line of a missing or repeated row, and a

@@ -9,7 +9,7 @@ import io.streamingclicks.validator.db.Workspace;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
- * DESIGN.md link 2, Kafka to events (exact): per partition the offsets of committed events and quarantine together
+ * docs/accounting.md, link 2, Kafka to events (exact): per partition the offsets of committed events and quarantine together
  * run from the first one read to the committed end, with no gap and no repeat. Also fails when a file the
  * {@code _spark_metadata} log names is missing on disk.
  */

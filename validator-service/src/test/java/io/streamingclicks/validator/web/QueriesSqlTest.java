@@ -1,20 +1,19 @@
 package io.streamingclicks.validator.web;
 
+import static io.streamingclicks.validator.db.SqlCli.cli;
+import static io.streamingclicks.validator.db.SqlCli.rows;
+import static io.streamingclicks.validator.db.SqlCli.runFile;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -40,59 +39,6 @@ class QueriesSqlTest {
     @BeforeAll
     static void write() throws Exception {
         fixture = new StackFixture(tmp.resolve("data")).write();
-    }
-
-    static Connection cli() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("autoinstall_known_extensions", "false");
-        p.setProperty("autoload_known_extensions", "false");
-        return new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", p);
-    }
-
-    /**
-     * Runs the whole file in order, as {@code duckdb -c "SET VARIABLE data_dir = '<root>'" -c ".read queries.sql"}
-     * does, and fails naming every statement that failed (block, position, first line; the first is the cause).
-     */
-    static void runFile(Connection c, Path root) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("SET VARIABLE data_dir = ?")) {
-            ps.setString(1, root.toString());
-            ps.execute();
-        }
-        SqlFile sql = SqlFile.load();
-        List<String> failed = new ArrayList<>();
-        int statements = 0;
-        for (String name : sql.names()) {
-            List<String> block = sql.block(name);
-            for (int i = 0; i < block.size(); i++) {
-                statements++;
-                // a new Statement each time: the JDBC driver closes one whose statement failed
-                try (Statement s = c.createStatement()) {
-                    s.execute(block.get(i));
-                } catch (SQLException e) {
-                    failed.add("-- name: " + name + ", statement " + (i + 1) + ": " + block.get(i).lines().findFirst()
-                            .orElse("") + "\n    " + e.getMessage().lines().findFirst().orElse(""));
-                }
-            }
-        }
-        assertThat(failed).as("%d of %d statements of queries.sql failed on %s", failed.size(), statements, root)
-                .isEmpty();
-    }
-
-    /** The rows of a named statement, run after the whole file. */
-    static List<Map<String, Object>> rows(Connection c, String name) throws Exception {
-        List<Map<String, Object>> out = new ArrayList<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SqlFile.load().statement(name))) {
-            while (rs.next()) {
-                Map<String, Object> row = new LinkedHashMap<>();
-                for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
-                    Object v = rs.getObject(i);
-                    // sums come back as HUGEINT
-                    row.put(rs.getMetaData().getColumnLabel(i), v instanceof BigInteger b ? (Object) b.longValue() : v);
-                }
-                out.add(row);
-            }
-        }
-        return out;
     }
 
     /** The Top-N of the latest sealed window as computed by hand from the fixture's records. */

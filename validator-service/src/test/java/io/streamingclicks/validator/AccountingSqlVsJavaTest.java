@@ -1,0 +1,280 @@
+package io.streamingclicks.validator;
+
+import static io.streamingclicks.validator.db.SqlCli.cli;
+import static io.streamingclicks.validator.db.SqlCli.query;
+import static io.streamingclicks.validator.db.SqlCli.rows;
+import static io.streamingclicks.validator.db.SqlCli.runFile;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.streamingclicks.accounting.links.Link2;
+import io.streamingclicks.accounting.links.Link3;
+import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.CheckpointLog;
+import io.streamingclicks.accounting.spark.CommittedOutput;
+import io.streamingclicks.accounting.spark.FileSourceLog;
+import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.contract.Windows;
+import io.streamingclicks.validator.fixture.LogEdgeCases;
+import io.streamingclicks.validator.fixture.StackFixture;
+
+/**
+ * The validator computes the accounting in DuckDB SQL ({@code queries.sql}: its {@code cli_setup} readers, its views
+ * and link statements, run as the CLI runs them); the accounting module holds the Java definition. On the same data
+ * roots both must give the same answer: the committed files of each sink, each query's checkpoint batches, the
+ * file-source logs, link 2 and link 3. The roots: {@link LogEdgeCases} (a compacted log with leftovers, {@code .crc}
+ * files and a delete, URI-escaped names, a torn last line, a missing commit, empty sinks), an empty root, and the
+ * simulated stack of {@link StackFixture} on Kafka (healthy, and with an event lost) and on files.
+ */
+class AccountingSqlVsJavaTest {
+
+    private static final List<Sink> SINKS = List.of(Sink.UV, Sink.PV, Sink.EVENTS, Sink.QUARANTINE);
+
+    @TempDir
+    static Path tmp;
+    static LogEdgeCases edges;
+
+    @BeforeAll
+    static void write() throws Exception {
+        edges = new LogEdgeCases(tmp.resolve("edge root")).write();
+    }
+
+    @Test
+    void theReadersAgreeOnEveryLogEdgeCase() throws Exception {
+        try (Connection c = cli()) {
+            runFile(c, edges.root());
+            assertReadersAgree(c, edges.root());
+            // and neither is wrong in the same way as the other
+            assertThat(sqlFiles(c, Sink.PV)).containsExactlyInAnyOrderElementsOf(LogEdgeCases.PV_COMMITTED.stream()
+                    .map(f -> sinkDir(edges.root(), Sink.PV).resolve(f).toString()).toList());
+            assertThat(sqlSourceFiles(c, Sink.EVENTS)).containsEntry("clicks three.jsonl", 3L)
+                    .containsEntry("clicks-10%.jsonl", 10L).containsEntry("clicks-\u00e9.jsonl", 10L)
+                    .containsEntry("clicks-11.jsonl", 11L).hasSize(13);
+            assertThat(sqlBatches(c, Sink.PV)).containsExactly("0 wm=0 p0 null..5", "0 wm=0 p1 null..3",
+                    "2 wm=1795300000000 p0 9..12", "2 wm=1795300000000 p1 3..8", "2 wm=1795300000000 p2 4..6");
+            assertThat(sqlFileBatches(c, Sink.EVENTS)).containsExactly("0 wm=0 log null..3",
+                    "1 wm=1795300000000 log 3..10");
+        }
+    }
+
+    @Test
+    void theReadersAgreeOnAnEmptyRootAndOnTheSimulatedStack() throws Exception {
+        Path empty = Files.createDirectories(tmp.resolve("empty"));
+        StackFixture kafka = new StackFixture(tmp.resolve("kafka")).write();
+        StackFixture files = new StackFixture(tmp.resolve("files"));
+        files.fileSource = true;
+        files.write();
+        for (Path root : List.of(empty, kafka.root(), files.root())) {
+            try (Connection c = cli()) {
+                runFile(c, root);
+                assertReadersAgree(c, root);
+            }
+        }
+    }
+
+    @Test
+    void linksTwoAndThreeAgreeWhenTheyHoldAndWhenAnEventIsLost() throws Exception {
+        for (boolean lose : new boolean[] {false, true}) {
+            StackFixture f = new StackFixture(tmp.resolve(lose ? "lost" : "healthy"));
+            f.dropOneEvent = lose;
+            f.write();
+            try (Connection c = cli()) {
+                runFile(c, f.root());
+                List<Link3.Event> events = readBack(c, f.root(), Sink.EVENTS);
+                List<Link3.Event> quarantined = readBack(c, f.root(), Sink.QUARANTINE);
+
+                Link2 link2 = Link2.check(reads(events, quarantined), committedEnd(f.root()));
+                Map<Integer, String> javaLink2 = new TreeMap<>();
+                link2.partitions().forEach((p, r) -> javaLink2.put(p, r.first() + ".." + r.end() + " gaps="
+                        + r.missing() + " repeats=" + r.repeats().values().stream().mapToLong(n -> n - 1).sum()));
+                Map<Integer, String> sqlLink2 = new TreeMap<>();
+                rows(c, "dq_offsets").forEach(r -> sqlLink2.put((Integer) r.get("kafka_partition"), r.get("first_offset")
+                        + ".." + r.get("end_offset") + " gaps=" + r.get("gaps") + " repeats=" + r.get("repeats")));
+                assertThat(sqlLink2).as("link 2, lose=%s", lose).isEqualTo(javaLink2).hasSize(3);
+                assertThat(link2.holds()).isEqualTo(!lose);
+
+                Link3 link3 = Link3.of(CheckpointLog.read(chk(f.root(), Sink.PV)), StackFixture.WINDOW, events);
+                Map<Instant, String> sqlLink3 = new TreeMap<>();
+                for (Map<String, Object> w : query(c, "SELECT epoch_ms(window_start) AS ws, expected_pv, late_events"
+                        + " FROM (" + statement("pv_accounting") + ")")) {
+                    sqlLink3.put(Instant.ofEpochMilli((Long) w.get("ws")), w.get("expected_pv") + " counted, "
+                            + w.get("late_events") + " late");
+                }
+                // SQL names sealed windows only (the others are still open); Java splits every window read.
+                Map<Instant, String> javaLink3 = new TreeMap<>();
+                link3.windows().forEach((ws, w) -> {
+                    if (ws.plus(StackFixture.WINDOW).toEpochMilli() <= f.sealedMs()) {
+                        javaLink3.put(ws, w.counted() + " counted, " + w.droppedLate() + " late");
+                    }
+                });
+                assertThat(sqlLink3).as("link 3, lose=%s", lose).isEqualTo(javaLink3).hasSize(f.sealedWindowCount());
+                Map<Instant, Long> lateByWindow = new TreeMap<>();
+                for (Map<String, Object> e : query(c, "SELECT epoch_ms(window_start) AS ws FROM ("
+                        + statement("late_events") + ")")) {
+                    lateByWindow.merge(Instant.ofEpochMilli((Long) e.get("ws")), 1L, Long::sum);
+                }
+                Map<Instant, Long> javaLate = new TreeMap<>();
+                link3.windows().forEach((ws, w) -> {
+                    if (javaLink3.containsKey(ws) && w.droppedLate() > 0) {
+                        javaLate.put(ws, w.droppedLate());
+                    }
+                });
+                assertThat(lateByWindow).as("late_events").isEqualTo(javaLate)
+                        .containsExactly(Map.entry(f.windowStart(0), 3L));
+            }
+        }
+    }
+
+    /** Every reader of cli_setup against its Java counterpart, per sink (the file has run on {@code root}). */
+    static void assertReadersAgree(Connection c, Path root) throws SQLException {
+        for (Sink s : SINKS) {
+            assertThat(sqlFiles(c, s)).as("committed files of %s under %s", s, root)
+                    .containsExactlyInAnyOrderElementsOf(CommittedOutput.read(sinkDir(root, s)).named().stream()
+                            .map(Path::toString).toList());
+            CheckpointLog log = CheckpointLog.read(chk(root, s));
+            assertThat(sqlBatches(c, s)).as("%s_batches under %s", s.dir(), root).isEqualTo(javaBatches(log));
+            assertThat(sqlFileBatches(c, s)).as("file_batches of %s under %s", s.dir(), root)
+                    .isEqualTo(javaFileBatches(log));
+            assertThat(sqlSourceFiles(c, s)).as("source_files of %s under %s", s.dir(), root)
+                    .isEqualTo(FileSourceLog.read(chk(root, s)));
+        }
+    }
+
+    static List<String> sqlFiles(Connection c, Sink s) throws SQLException {
+        return query(c, "SELECT unnest(coalesce(getvariable('" + s.dir() + "_files'), []::VARCHAR[])) AS f").stream()
+                .map(r -> Path.of((String) r.get("f")).normalize().toString()).toList();
+    }
+
+    static List<String> sqlBatches(Connection c, Sink s) throws SQLException {
+        return query(c, "SELECT * FROM " + s.dir() + "_batches ORDER BY batch_id, kafka_partition").stream()
+                .map(r -> kafkaRow((Long) r.get("batch_id"), (Long) r.get("watermark_ms"),
+                        (Integer) r.get("kafka_partition"), (Long) r.get("start_offset"), (Long) r.get("end_offset")))
+                .toList();
+    }
+
+    /** The same table from the Java reader: committed batches, start = the previous planned batch's end. */
+    static List<String> javaBatches(CheckpointLog log) {
+        List<String> out = new ArrayList<>();
+        Map<Integer, Long> previous = new HashMap<>();
+        for (BatchOffsets b : log.batches()) {
+            if (b.fileLogOffset() != null) {
+                continue;
+            }
+            new TreeMap<>(b.endOffsets()).forEach((p, end) -> {
+                if (b.committed()) {
+                    out.add(kafkaRow(b.batchId(), b.watermarkMs(), p, previous.get(p), end));
+                }
+                previous.put(p, end);
+            });
+        }
+        return out;
+    }
+
+    static String kafkaRow(long batch, long watermark, int partition, Long start, long end) {
+        return batch + " wm=" + watermark + " p" + partition + " " + start + ".." + end;
+    }
+
+    static List<String> sqlFileBatches(Connection c, Sink s) throws SQLException {
+        return query(c, "SELECT * FROM file_batches WHERE query = '" + s.dir() + "' ORDER BY batch_id").stream()
+                .map(r -> r.get("batch_id") + " wm=" + r.get("watermark_ms") + " log " + r.get("start_log_offset")
+                        + ".." + r.get("end_log_offset")).toList();
+    }
+
+    static List<String> javaFileBatches(CheckpointLog log) {
+        List<String> out = new ArrayList<>();
+        Long previous = null;
+        for (BatchOffsets b : log.batches()) {
+            if (b.fileLogOffset() == null) {
+                continue;
+            }
+            if (b.committed()) {
+                out.add(b.batchId() + " wm=" + b.watermarkMs() + " log " + previous + ".." + b.fileLogOffset());
+            }
+            previous = b.fileLogOffset();
+        }
+        return out;
+    }
+
+    static Map<String, Long> sqlSourceFiles(Connection c, Sink s) throws SQLException {
+        Map<String, Long> out = new TreeMap<>();
+        query(c, "SELECT * FROM source_files WHERE query = '" + s.dir() + "'")
+                .forEach(r -> out.put((String) r.get("source_file"), (Long) r.get("source_batch")));
+        return out;
+    }
+
+    /**
+     * The rows of a sink's committed files (as the Java reader names them) read back with DuckDB: (partition,
+     * offset, window) as plain values for the Java links. Quarantine rows have no event time: window start null.
+     */
+    static List<Link3.Event> readBack(Connection c, Path root, Sink s) throws SQLException {
+        List<String> files = CommittedOutput.read(sinkDir(root, s)).files().stream().map(Path::toString).toList();
+        if (files.isEmpty()) {
+            return List.of();
+        }
+        try (PreparedStatement ps = c.prepareStatement("SET VARIABLE java_files = ?")) {
+            ps.setArray(1, c.createArrayOf("VARCHAR", files.toArray()));
+            ps.execute();
+        }
+        String time = s == Sink.EVENTS ? "epoch_ms(event_time)" : "NULL::BIGINT";
+        List<Link3.Event> out = new ArrayList<>();
+        for (Map<String, Object> r : query(c, "SELECT kafka_partition, kafka_offset, " + time
+                + " AS event_ms FROM read_parquet(getvariable('java_files'))")) {
+            Long t = (Long) r.get("event_ms");
+            out.add(new Link3.Event((Integer) r.get("kafka_partition"), (Long) r.get("kafka_offset"),
+                    t == null ? null : Windows.start(Instant.ofEpochMilli(t), StackFixture.WINDOW)));
+        }
+        out.sort(Comparator.comparingInt(Link3.Event::partition).thenComparingLong(Link3.Event::offset));
+        return out;
+    }
+
+    static List<Link2.Read> reads(List<Link3.Event> events, List<Link3.Event> quarantined) {
+        List<Link2.Read> out = new ArrayList<>();
+        for (List<Link3.Event> l : List.of(events, quarantined)) {
+            l.forEach(e -> out.add(new Link2.Read(e.partition(), e.offset())));
+        }
+        return out;
+    }
+
+    /**
+     * Per partition, the committed end offset link 2 checks up to: the smaller of the events and the quarantine
+     * queries' last committed batch (both write what the same records become; past the smaller, one has not
+     * committed its part yet).
+     */
+    static Map<Integer, Long> committedEnd(Path root) {
+        Map<Integer, Long> end = new TreeMap<>();
+        for (Sink s : List.of(Sink.EVENTS, Sink.QUARANTINE)) {
+            CheckpointLog.read(chk(root, s)).lastCommitted().ifPresent(b ->
+                    b.endOffsets().forEach((p, o) -> end.merge(p, o, Math::min)));
+        }
+        return end;
+    }
+
+    static String statement(String name) {
+        return io.streamingclicks.validator.db.SqlFile.load().statement(name);
+    }
+
+    static Path sinkDir(Path root, Sink s) {
+        return root.resolve(DataRoot.PARQUET).resolve(s.dir());
+    }
+
+    static Path chk(Path root, Sink s) {
+        return root.resolve(DataRoot.CHECKPOINTS).resolve(s.dir());
+    }
+}
