@@ -107,7 +107,8 @@ class PipelineIT {
         bad.put("{\"user_id\":\"u1\",\"page_id\":\"/a\",\"event_time\":\"" + future + "\"}",
                 QuarantineReason.FUTURE_EVENT_TIME.code());
         List<String> seeds;
-        try (InputStream in = getClass().getResourceAsStream("/io/streamingclicks/contract/seed-sample-events.jsonl")) {
+        try (InputStream in = getClass().getResourceAsStream(
+                "/io/streamingclicks/contract/console-sample-events.jsonl")) {
             seeds = new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().filter(l -> !l.isBlank()).toList();
         }
         assertThat(seeds).hasSize(5);
