@@ -5,9 +5,9 @@ import io.streamingclicks.contract.OutputColumns;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.progress.ProgressFileListener;
 import io.streamingclicks.job.sink.Sinks;
-import io.streamingclicks.job.source.FileSource;
-import io.streamingclicks.job.source.KafkaSource;
+import io.streamingclicks.job.source.ClickSource;
 import io.streamingclicks.job.transform.ClickParser;
+import io.streamingclicks.job.transform.ParsedClicks;
 import io.streamingclicks.job.transform.TimePartitions;
 import io.streamingclicks.job.transform.WindowedCounts;
 import org.apache.spark.sql.Dataset;
@@ -49,21 +49,20 @@ public final class ClickJob {
             spark.streams().addListener(listener);
         }
         List<StreamingQuery> queries = new ArrayList<>();
+        ClickSource source = ClickSource.of(o);
         try {
             // Every query plans this same chain and so reads and parses the topic on its own (see README, Benchmark).
-            Dataset<Row> input = o.fromFiles() ? FileSource.read(spark, o) : KafkaSource.read(spark, o);
-            Dataset<Row> parsed = ClickParser.parse(input, o.maxFutureSkew());
-            Dataset<Row> events = ClickParser.valid(parsed);
-            // A checkpoint holds its source's offsets: one written from Kafka must not be resumed on files.
-            String window = "window=" + o.window() + (o.fromFiles() ? ";source=files" : "");
+            ParsedClicks parsed = ClickParser.parse(source.records(spark), source.carried(), o.maxFutureSkew());
+            Dataset<Row> events = parsed.valid();
+            String window = "window=" + o.window() + source.checkpointTag();
             if (o.sinks().contains("events")) {
                 queries.add(Sinks.parquet("events",
                         TimePartitions.by(events, ClickEventContract.EVENT_TIME), o,
-                        "columns=" + ClickParser.eventColumns(parsed)));
+                        "columns=" + parsed.eventColumns()));
             }
             if (o.sinks().contains("quarantine")) {
-                queries.add(Sinks.parquet("quarantine", ClickParser.quarantinedByArrival(parsed), o,
-                        "columns=" + ClickParser.quarantineColumns(parsed)));
+                queries.add(Sinks.parquet("quarantine", parsed.quarantinedByArrival(), o,
+                        "columns=" + parsed.quarantineColumns()));
             }
             if (o.sinks().contains("pv")) {
                 queries.add(Sinks.parquet("pv",
@@ -94,7 +93,7 @@ public final class ClickJob {
             throw e;
         }
         LOG.info("started queries {} reading {}", queries.stream().map(StreamingQuery::name).toList(),
-                o.fromFiles() ? o.dataRoot().landing() : o.topic() + " from " + o.bootstrapServers());
+                source.describe());
         return new ClickJob(spark, List.copyOf(queries), listener);
     }
 

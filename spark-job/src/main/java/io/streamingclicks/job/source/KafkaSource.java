@@ -1,21 +1,35 @@
 package io.streamingclicks.job.source;
 
 import io.streamingclicks.job.options.JobOptions;
-import org.apache.spark.sql.streaming.DataStreamReader;
+import io.streamingclicks.job.transform.ClickParser;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
+
+import java.util.List;
+
+import static io.streamingclicks.contract.OutputColumns.KAFKA_OFFSET;
+import static io.streamingclicks.contract.OutputColumns.KAFKA_PARTITION;
+import static io.streamingclicks.contract.OutputColumns.KAFKA_TIMESTAMP;
+import static io.streamingclicks.contract.OutputColumns.RAW;
+import static org.apache.spark.sql.functions.col;
 
 /**
- * Reads the click topic as a stream of Kafka rows ({@code key, value, topic, partition, offset, timestamp}). Each
- * query that uses it reads the topic on its own, with its own offsets in its own checkpoint.
+ * Reads the click topic and writes its records in the parser's shape: the value as text, the Kafka coordinates, and
+ * the Kafka timestamp as the arrival time. Each query that uses it reads the topic on its own, with its own offsets
+ * in its own checkpoint.
  */
-public final class KafkaSource {
+public final class KafkaSource implements ClickSource {
 
-    private KafkaSource() {
+    private final JobOptions options;
+
+    KafkaSource(JobOptions options) {
+        this.options = options;
     }
 
-    public static Dataset<Row> read(SparkSession spark, JobOptions options) {
+    @Override
+    public Dataset<Row> records(SparkSession spark) {
         DataStreamReader reader = spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", options.bootstrapServers())
@@ -27,6 +41,31 @@ public final class KafkaSource {
         if (options.maxOffsetsPerTrigger() > 0) {
             reader = reader.option("maxOffsetsPerTrigger", options.maxOffsetsPerTrigger());
         }
-        return reader.load();
+        return shape(reader.load());
+    }
+
+    /** Kafka's rows ({@code value, partition, offset, timestamp}) as {@link ClickParser#RECORD_COLUMNS}. */
+    public static Dataset<Row> shape(Dataset<Row> kafka) {
+        return kafka.select(
+                col("value").cast("string").as(RAW),
+                col("partition").as(KAFKA_PARTITION),
+                col("offset").as(KAFKA_OFFSET),
+                col("timestamp").as(KAFKA_TIMESTAMP),
+                col("timestamp").as(ClickParser.RECEIVED));
+    }
+
+    @Override
+    public List<String> carried() {
+        return List.of();
+    }
+
+    @Override
+    public String checkpointTag() {
+        return "";
+    }
+
+    @Override
+    public String describe() {
+        return options.topic() + " from " + options.bootstrapServers();
     }
 }

@@ -5,6 +5,8 @@ import io.streamingclicks.contract.QuarantineReason;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.api.java.UDF1;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -14,27 +16,25 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import static io.streamingclicks.contract.OutputColumns.DATE;
-import static io.streamingclicks.contract.OutputColumns.HOUR;
 import static io.streamingclicks.contract.OutputColumns.KAFKA_OFFSET;
 import static io.streamingclicks.contract.OutputColumns.KAFKA_PARTITION;
 import static io.streamingclicks.contract.OutputColumns.KAFKA_TIMESTAMP;
-import static io.streamingclicks.contract.OutputColumns.QUARANTINE_COLUMNS;
 import static io.streamingclicks.contract.OutputColumns.RAW;
 import static io.streamingclicks.contract.OutputColumns.REASON;
-import static io.streamingclicks.contract.OutputColumns.SOURCE_FILE;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.trim;
+import static org.apache.spark.sql.functions.udf;
 import static org.apache.spark.sql.functions.when;
 
 /**
- * Reads Kafka rows ({@code value, partition, offset, timestamp}), or the file source's rows shaped alike, and writes one row per record: the contract's event
- * fields (aliases coalesced, {@code event_time} a UTC TIMESTAMP), the Kafka coordinates, the raw payload and a
- * {@link QuarantineReason} code, null when the event is valid. Pure: a test runs it on a batch DataFrame.
+ * Reads a source's records ({@link #RECORD_COLUMNS}) and writes one row per record: the contract's event fields
+ * (aliases coalesced, {@code event_time} a UTC TIMESTAMP), the Kafka coordinates, the raw payload and a
+ * {@link QuarantineReason} code, null when the event is valid; each record is parsed once. Pure: a test runs it on a
+ * batch DataFrame.
  */
 public final class ClickParser {
 
@@ -46,6 +46,25 @@ public final class ClickParser {
      * The future-skew check and the quarantine's date/hour partitions use it.
      */
     public static final String RECEIVED = "_received";
+
+    /** The parser's input, as a {@code ClickSource} writes it; a source's own columns follow these. */
+    public static final List<String> RECORD_COLUMNS = List.of(RAW, KAFKA_PARTITION, KAFKA_OFFSET, KAFKA_TIMESTAMP,
+            RECEIVED);
+
+    /**
+     * The identity on the record's text, marked non-deterministic so that the optimizer parses each record once.
+     * Without it, Spark 3.5's PushDownPredicates pushes the quarantine filter ({@code reason IS [NOT] NULL}) below
+     * this projection and inlines {@code _parsed} into it, one {@code from_json} per field reference (15 in the plan,
+     * SPARK-47672): the filter parses the record (its generated predicate shares the 14 copies) and this projection
+     * parses it again. Spark neither pushes a filter through nor inlines from a projection whose expressions are not
+     * all deterministic, so the parse stays here and the filter reads its result. The marker does not make the
+     * output vary: the function has no state, no seed and no clock, its value is its input, so a batch replayed after
+     * a crash (the same offsets, hence the same records) parses to the same rows and reasons, and the quarantine
+     * rows and offsets are the same as the first time. It wraps the parse's own input, so column pruning cannot drop
+     * it without dropping the parse.
+     */
+    private static final UserDefinedFunction PARSE_ONCE = udf((UDF1<String, String>) raw -> raw,
+            DataTypes.StringType).asNondeterministic().withName("parse_once");
 
     /** The columns of a valid event, in the order of {@code OutputColumns}' events schema. */
     public static final List<String> EVENT_COLUMNS = List.of(
@@ -72,24 +91,17 @@ public final class ClickParser {
     }
 
     /**
-     * @param kafka rows with Kafka's source columns {@code value, partition, offset, timestamp}; rows from files
-     *              also carry {@code source_file} and {@link #RECEIVED} (see {@code FileSource})
+     * @param records {@link #RECORD_COLUMNS} followed by {@code carried}, as a {@code ClickSource} writes them
+     * @param carried the source's own columns, passed through to every output row (e.g. {@code source_file})
      * @param maxFutureSkew how far event_time may lie after the record's arrival ({@link #RECEIVED})
      */
-    public static Dataset<Row> parse(Dataset<Row> kafka, Duration maxFutureSkew) {
-        boolean fromFiles = hasColumn(kafka, SOURCE_FILE);
-        List<Column> in = new ArrayList<>(List.of(
-                col("value").cast("string").as(RAW),
-                col("partition").as(KAFKA_PARTITION),
-                col("offset").as(KAFKA_OFFSET),
-                col("timestamp").as(KAFKA_TIMESTAMP),
-                (hasColumn(kafka, RECEIVED) ? col(RECEIVED) : col("timestamp")).as(RECEIVED)));
-        if (fromFiles) {
-            in.add(col(SOURCE_FILE));
-        }
-        Dataset<Row> withJson = kafka.select(in.toArray(Column[]::new))
-                .withColumn(PARSED, from_json(col(RAW), sourceSchema(),
-                        Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)));
+    public static ParsedClicks parse(Dataset<Row> records, List<String> carried, Duration maxFutureSkew) {
+        List<Column> in = new ArrayList<>();
+        RECORD_COLUMNS.forEach(c -> in.add(col(c)));
+        carried.forEach(c -> in.add(col(c)));
+        in.add(from_json(PARSE_ONCE.apply(col(RAW)), sourceSchema(),
+                Map.of("mode", "PERMISSIVE", "columnNameOfCorruptRecord", CORRUPT)).as(PARSED));
+        Dataset<Row> withJson = records.select(in.toArray(Column[]::new));
 
         Column eventTimeText = canonical(ClickEventContract.EVENT_TIME);
         // A zone-less time means UTC: the session time zone is pinned to UTC (see SparkSessions).
@@ -115,58 +127,8 @@ public final class ClickParser {
                 canonical(ClickEventContract.DURATION_MS).as(ClickEventContract.DURATION_MS),
                 col(KAFKA_PARTITION), col(KAFKA_OFFSET), col(KAFKA_TIMESTAMP), col(RAW),
                 reason.as(REASON), col(RECEIVED)));
-        if (fromFiles) {
-            out.add(col(SOURCE_FILE));
-        }
-        return withJson.select(out.toArray(Column[]::new));
-    }
-
-    /** The columns of a valid event: {@link #EVENT_COLUMNS}, plus {@code source_file} for events read from files. */
-    public static List<String> eventColumns(Dataset<Row> parsed) {
-        return withSourceFile(EVENT_COLUMNS, parsed);
-    }
-
-    /** The columns of a quarantined record: {@code OutputColumns.QUARANTINE_COLUMNS} (+ {@code source_file}). */
-    public static List<String> quarantineColumns(Dataset<Row> parsed) {
-        return withSourceFile(QUARANTINE_COLUMNS, parsed);
-    }
-
-    /** The valid events: the contract's fields and their Kafka coordinates (or source file). */
-    public static Dataset<Row> valid(Dataset<Row> parsed) {
-        return parsed.where(col(REASON).isNull()).select(cols(eventColumns(parsed)));
-    }
-
-    /** The quarantined records: raw payload, reason and Kafka coordinates (or source file). */
-    public static Dataset<Row> quarantined(Dataset<Row> parsed) {
-        return parsed.where(col(REASON).isNotNull()).select(cols(quarantineColumns(parsed)));
-    }
-
-    /**
-     * The quarantined records with their {@code date}/{@code hour} partitions of the arrival time: the Kafka
-     * timestamp, or the batch's processing time for records read from files (whose Kafka columns are null).
-     */
-    public static Dataset<Row> quarantinedByArrival(Dataset<Row> parsed) {
-        List<String> columns = new ArrayList<>(quarantineColumns(parsed));
-        columns.add(DATE);
-        columns.add(HOUR);
-        return TimePartitions.by(parsed.where(col(REASON).isNotNull()), RECEIVED).select(cols(columns));
-    }
-
-    private static List<String> withSourceFile(List<String> columns, Dataset<Row> parsed) {
-        if (!hasColumn(parsed, SOURCE_FILE)) {
-            return columns;
-        }
-        List<String> out = new ArrayList<>(columns);
-        out.add(SOURCE_FILE);
-        return List.copyOf(out);
-    }
-
-    private static Column[] cols(List<String> names) {
-        return names.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
-    }
-
-    private static boolean hasColumn(Dataset<Row> rows, String name) {
-        return java.util.Arrays.asList(rows.columns()).contains(name);
+        carried.forEach(c -> out.add(col(c)));
+        return new ParsedClicks(withJson.select(out.toArray(Column[]::new)), carried);
     }
 
     /** The first non-null of the JSON keys accepted for a canonical field, in the contract's precedence order. */

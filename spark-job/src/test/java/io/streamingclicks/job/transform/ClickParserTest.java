@@ -1,5 +1,6 @@
 package io.streamingclicks.job.transform;
 
+import io.streamingclicks.job.source.KafkaSource;
 import io.streamingclicks.job.support.TestSpark;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -66,7 +67,8 @@ class ClickParserTest {
             rows.add(RowFactory.create(values[i].getBytes(StandardCharsets.UTF_8), 0, (long) i,
                     Timestamp.from(KAFKA_TIME)));
         }
-        Dataset<Row> parsed = ClickParser.parse(spark.createDataFrame(rows, kafka), Duration.ofMinutes(10));
+        Dataset<Row> parsed = ClickParser.parse(KafkaSource.shape(spark.createDataFrame(rows, kafka)), List.of(),
+                Duration.ofMinutes(10)).rows();
         return parsed.orderBy("kafka_offset").select("user_id", "page_id", "event_time", "reason").collectAsList();
     }
 }
