@@ -2,7 +2,7 @@ package io.streamingclicks.job;
 
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.options.UsageException;
-import io.streamingclicks.job.source.KafkaPreflight;
+import io.streamingclicks.job.source.ClickSource;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.slf4j.Logger;
@@ -45,9 +45,7 @@ public final class Main {
         Signal.handle(new Signal("INT"), s -> stop.countDown());
 
         try {
-            if (!options.fromFiles()) {
-                KafkaPreflight.check(options, Duration.ofSeconds(30));
-            }
+            ClickSource.of(options).preflight(Duration.ofSeconds(30));
         } catch (IllegalStateException e) {
             System.err.println("error: " + e.getMessage());
             System.exit(1);

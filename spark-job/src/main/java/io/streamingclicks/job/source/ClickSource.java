@@ -6,6 +6,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -33,4 +34,13 @@ public interface ClickSource {
 
     /** What is read, for the start-up log line. */
     String describe();
+
+    /**
+     * Fails fast, before any query starts, when the source cannot be reached, naming what was tried. Files need no
+     * check (the directory is created if missing).
+     *
+     * @throws IllegalStateException with a message for the user
+     */
+    default void preflight(Duration timeout) {
+    }
 }

@@ -7,6 +7,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamReader;
 
+import java.time.Duration;
 import java.util.List;
 
 import static io.streamingclicks.contract.OutputColumns.KAFKA_OFFSET;
@@ -67,5 +68,10 @@ public final class KafkaSource implements ClickSource {
     @Override
     public String describe() {
         return options.topic() + " from " + options.bootstrapServers();
+    }
+
+    @Override
+    public void preflight(Duration timeout) {
+        KafkaPreflight.check(options, timeout);
     }
 }

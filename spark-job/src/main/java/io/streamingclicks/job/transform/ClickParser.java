@@ -78,7 +78,7 @@ public final class ClickParser {
     /**
      * The JSON schema, built from the contract's {@code SOURCE_KEYS}. Event times are read as text and converted
      * afterwards, so that a missing time and an unreadable one get different reasons; a JSON number in a string
-     * field (the seed's {@code "user_id": 1001}) is read as its text.
+     * field (the console-producer samples' {@code "user_id": 1001}) is read as its text.
      */
     public static StructType sourceSchema() {
         List<StructField> fields = new ArrayList<>();

@@ -45,7 +45,7 @@ public final class WindowedCounts {
                         col(ClickEventContract.PAGE_ID), col(PV));
     }
 
-    /** The second seed's running clicks per user (complete mode: its state grows with the user population). */
+    /** The console walkthrough's running clicks per user (complete mode: its state grows with the user population). */
     public static Dataset<Row> clicksPerUser(Dataset<Row> events) {
         return events.where(col(ClickEventContract.ACTION).equalTo("click"))
                 .groupBy(col(ClickEventContract.USER_ID))
