@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -15,6 +16,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.scheduler.Scheduled;
 import io.streamingclicks.validator.db.Workspace;
@@ -44,6 +46,7 @@ public class CheckRunner {
     MeterRegistry registry;
 
     private final Map<String, CheckResult> latest = new ConcurrentHashMap<>();
+    private final List<Meter> gauges = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     @PostConstruct
     void init() {
@@ -89,13 +92,26 @@ public class CheckRunner {
         return results;
     }
 
+    /**
+     * Gauges read {@link #latest} through a strong reference and are removed when this bean is destroyed: the
+     * registry outlives an application restart in the same JVM (Quarkus tests), and a gauge left behind would be
+     * found by id on the next registration and keep reading the old bean's (collected, weakly held) map.
+     */
     private void register(String check) {
-        Gauge.builder("validator_check_status", latest, m -> m.containsKey(check) ? m.get(check).status().ordinal() : -1)
-                .tag("check", check).description("0 pass, 1 warn, 2 fail").register(registry);
-        Gauge.builder("validator_check_value", latest, m -> {
-            CheckResult r = m.get(check);
+        Map<String, CheckResult> results = latest;
+        gauges.add(Gauge.builder("validator_check_status",
+                        () -> results.containsKey(check) ? results.get(check).status().ordinal() : -1)
+                .tag("check", check).description("0 pass, 1 warn, 2 fail").strongReference(true).register(registry));
+        gauges.add(Gauge.builder("validator_check_value", () -> {
+            CheckResult r = results.get(check);
             return r == null || r.value() == null ? Double.NaN : r.value();
-        }).tag("check", check).description("the check's measured value").register(registry);
+        }).tag("check", check).description("the check's measured value").strongReference(true).register(registry));
+    }
+
+    @PreDestroy
+    void unregister() {
+        gauges.forEach(registry::remove);
+        gauges.clear();
     }
 
     public Map<String, CheckResult> latest() {
