@@ -104,11 +104,19 @@ class ReadPoolTest {
         }
         held.close();
         held.close(); // a second close gives nothing back twice
+        List<Map<String, Object>> accounting;
+        try (Workspace fresh = Workspace.open(db, pool.sql, SnapshotReader.read(settings),
+                settings.window().toMillis(), settings.uvRsd())) {
+            accounting = fresh.rows("pv_accounting");
+        }
         try (Workspace a = pool.lease(); Workspace b = pool.lease()) {
-            // Both idle connections, the one bound to the old snapshot re-bound on lease.
+            // Both idle connections, the one bound to the old snapshot re-bound on lease: its views read the
+            // replaced checkpoint tables as a fresh workspace does.
             assertThat(pvFiles(a)).isEqualTo(pvFiles + 1);
             assertThat(pvFiles(b)).isEqualTo(pvFiles + 1);
             assertThat(a.connection()).isNotSameAs(b.connection());
+            assertThat(a.rows("pv_accounting")).isEqualTo(accounting);
+            assertThat(b.rows("pv_accounting")).isEqualTo(accounting);
         }
     }
 
