@@ -10,12 +10,15 @@ import java.sql.Statement;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
-import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
@@ -23,6 +26,11 @@ import io.streamingclicks.validator.pipeline.OutputSnapshot;
  * One connection set up over one snapshot of committed output: the file lists and checkpoint batches bound as
  * variables and temp tables, then the views of {@code queries.sql}. Runs named statements with values bound through
  * {@code SET VARIABLE name = ?}: no value is ever spliced into SQL text.
+ * <p>
+ * A workspace of the {@link ReadPool} outlives a request: its views stay, {@link #bind} re-binds only the snapshot's
+ * variables and tables when the snapshot changed, and a variable is set only when its value differs from the one the
+ * connection holds. What a request set or narrowed is put back (to the snapshot's value, or unset) before the next
+ * lease runs a statement, so a lease never sees another's values.
  */
 public final class Workspace implements AutoCloseable {
 
@@ -30,54 +38,87 @@ public final class Workspace implements AutoCloseable {
 
     private final Connection c;
     private final SqlFile sql;
-    private final OutputSnapshot snapshot;
+    private final long windowMs;
+    private final double rsd;
+    private final ReadPool pool;
+    private SnapshotFiles files;
+    private boolean viewsCreated;
+    /** Each variable's value as last set on this connection (absent: never set, or reset). */
+    private final Map<String, Object> bound = new HashMap<>();
+    /** The snapshot's variables, as {@link #bind} set them. */
+    private final Map<String, Object> snapshotVars = new HashMap<>();
+    /** Variables set by the current lease, and those an earlier lease set that are not put back yet. */
+    private final Set<String> leaseVars = new HashSet<>();
+    private final Set<String> staleVars = new HashSet<>();
+    private final Map<String, PreparedStatement> setters = new HashMap<>();
+    private boolean leased;
+    private boolean broken;
 
-    private Workspace(Connection c, SqlFile sql, OutputSnapshot snapshot) {
+    private Workspace(Connection c, SqlFile sql, long windowMs, double rsd, ReadPool pool) {
         this.c = c;
         this.sql = sql;
-        this.snapshot = snapshot;
+        this.windowMs = windowMs;
+        this.rsd = rsd;
+        this.pool = pool;
     }
 
+    /** A workspace of its own connection over {@code snap}: {@link #close()} closes the connection. */
     public static Workspace open(DuckDb db, SqlFile sql, OutputSnapshot snap, long windowMs, double rsd)
             throws SQLException {
-        return open(db, sql, snap, windowMs, rsd, Map.of());
+        return open(db, sql, new SnapshotFiles(snap), windowMs, rsd, null);
     }
 
-    /**
-     * @param partitions per sink, one time partition directory (e.g. {@code date=2026-11-21/hour=22}) to read
-     *                   instead of all its committed files: uv and pv are partitioned by window start, so one
-     *                   window's rows are all there, and the views bind over one file instead of hundreds
-     */
-    public static Workspace open(DuckDb db, SqlFile sql, OutputSnapshot snap, long windowMs, double rsd,
-                                 Map<Sink, String> partitions) throws SQLException {
+    /** For {@code pool} (when not null): {@link #close()} then gives the workspace back instead of closing it. */
+    static Workspace open(DuckDb db, SqlFile sql, SnapshotFiles files, long windowMs, double rsd, ReadPool pool)
+            throws SQLException {
         Connection c = db.connect();
-        Workspace w = new Workspace(c, sql, snap);
+        Workspace w = new Workspace(c, sql, windowMs, rsd, pool);
         try {
             w.runBlock("session");
-            w.set("window_ms", windowMs);
-            w.set("rsd", rsd);
-            w.set("sealed_ms", snap.sealedMs());
-            for (Sink s : SINKS) {
-                CommittedOutput f = snap.files().get(s);
-                String part = partitions.get(s);
-                List<String> paths = f == null ? List.of() : f.files().stream()
-                        .filter(p -> part == null || (p.getParent() != null && p.getParent().endsWith(part)))
-                        .map(Object::toString).toList();
-                // An empty list is fine: the views of queries.sql read no file then (committed_rows).
-                w.set(s.dir() + "_files", c.createArrayOf("VARCHAR", paths.toArray()));
-                w.loadBatches(s.dir() + "_batches", snap.batches().getOrDefault(s, List.of()));
-            }
-            w.loadFileSource(snap);
-            w.runBlock("views");
+            w.bind(files);
             return w;
         } catch (SQLException | RuntimeException e) {
-            c.close();
+            w.closeConnection();
             throw e;
         }
     }
 
+    /**
+     * Binds the connection to {@code snapshot}: its variables and checkpoint tables. The views, created on the first
+     * bind, read both through {@code getvariable} and by name when a statement runs, so they need not change.
+     */
+    void bind(SnapshotFiles snapshot) throws SQLException {
+        OutputSnapshot snap = snapshot.snapshot();
+        files = snapshot;
+        snapshotVars.clear();
+        setSnapshotVar("window_ms", windowMs);
+        setSnapshotVar("rsd", rsd);
+        setSnapshotVar("sealed_ms", snap.sealedMs());
+        for (Sink s : SINKS) {
+            // An empty list is fine: the views of queries.sql read no file then (committed_rows).
+            setSnapshotVar(s.dir() + "_files", snapshot.all(s));
+            loadBatches(s.dir() + "_batches", snap.batches().getOrDefault(s, List.of()));
+        }
+        loadFileSource(snap);
+        setSnapshotVar("landing_files", snapshot.landing());
+        staleVars.removeAll(snapshotVars.keySet());
+        if (!viewsCreated) {
+            runBlock("views");
+            viewsCreated = true;
+        }
+    }
+
     public OutputSnapshot snapshot() {
-        return snapshot;
+        return files.snapshot();
+    }
+
+    /**
+     * Reads only one time partition directory (e.g. {@code date=2026-11-21/hour=22}) of the sink for the rest of this
+     * lease: uv and pv are partitioned by window start, so one window's rows are all there, and the views bind over
+     * one file instead of hundreds.
+     */
+    public void narrow(Sink sink, String partitionDir) throws SQLException {
+        set(sink.dir() + "_files", files.partition(sink, partitionDir));
     }
 
     public void runBlock(String name) throws SQLException {
@@ -88,18 +129,61 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
-    /** Binds a value to a DuckDB variable that the statements read with {@code getvariable(name)}. */
+    /**
+     * Binds a value to a DuckDB variable that the statements read with {@code getvariable(name)}, for the rest of this
+     * lease. A list binds as a VARCHAR[].
+     */
     public void set(String name, Object value) throws SQLException {
+        leaseVars.add(name);
+        staleVars.remove(name);
+        apply(name, value);
+    }
+
+    private void setSnapshotVar(String name, Object value) throws SQLException {
+        snapshotVars.put(name, value);
+        apply(name, value);
+    }
+
+    private void apply(String name, Object value) throws SQLException {
+        if (bound.containsKey(name) && Objects.equals(bound.get(name), value)) {
+            return;
+        }
         if (!name.matches("[a-z_]+")) {
             throw new IllegalArgumentException("variable name " + name);
         }
-        try (PreparedStatement ps = c.prepareStatement("SET VARIABLE " + name + " = ?")) {
+        PreparedStatement ps = setters.get(name);
+        if (ps == null) {
+            ps = c.prepareStatement("SET VARIABLE " + name + " = ?");
+            setters.put(name, ps);
+        }
+        try {
             if (value instanceof Array a) {
                 ps.setArray(1, a);
+            } else if (value instanceof List<?> l) {
+                ps.setArray(1, c.createArrayOf("VARCHAR", l.toArray()));
             } else {
                 ps.setObject(1, value);
             }
             ps.execute();
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            throw e;
+        }
+        bound.put(name, value);
+    }
+
+    /** Puts back what an earlier lease set and this one has not: the snapshot's value, or unset. */
+    private void settle() throws SQLException {
+        for (String name : List.copyOf(staleVars)) {
+            if (snapshotVars.containsKey(name)) {
+                apply(name, snapshotVars.get(name));
+            } else {
+                try (Statement s = c.createStatement()) {
+                    s.execute("RESET VARIABLE " + name);
+                }
+                bound.remove(name);
+            }
+            staleVars.remove(name);
         }
     }
 
@@ -129,8 +213,7 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * The file source's side of the checkpoints, as the CLI block builds it: {@code file_batches} (committed batches
-     * per query with their start/end logOffset) and {@code source_files} (each query's source log), and the landing
-     * files on disk in {@code landing_files}.
+     * per query with their start/end logOffset) and {@code source_files} (each query's source log).
      */
     private void loadFileSource(OutputSnapshot snap) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -167,8 +250,6 @@ public final class Workspace implements AutoCloseable {
             batches.executeBatch();
             files.executeBatch();
         }
-        set("landing_files", c.createArrayOf("VARCHAR",
-                snap.landingFiles().stream().map(Object::toString).toArray()));
     }
 
     /** Runs the single statement of block {@code name} after binding {@code vars}; rows as column -> value. */
@@ -176,8 +257,12 @@ public final class Workspace implements AutoCloseable {
         for (Map.Entry<String, Object> v : vars.entrySet()) {
             set(v.getKey(), v.getValue());
         }
+        settle();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.statement(name))) {
             return read(rs);
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            throw e;
         }
     }
 
@@ -216,12 +301,39 @@ public final class Workspace implements AutoCloseable {
         return out;
     }
 
-    public Connection connection() {
+    /** The connection, with what an earlier lease set already put back. */
+    public Connection connection() throws SQLException {
+        settle();
         return c;
     }
 
+    /** Starts a lease of a pooled workspace: what the last lease set becomes stale. */
+    void lease() {
+        staleVars.addAll(leaseVars);
+        leaseVars.clear();
+        leased = true;
+    }
+
+    /** True when a statement failed in the last lease: the pool then closes the connection instead of keeping it. */
+    boolean broken() {
+        return broken;
+    }
+
+    /** Ends the lease of a pooled workspace (once, however often called), or closes an own connection. */
     @Override
     public void close() throws SQLException {
+        if (pool == null) {
+            closeConnection();
+        } else if (leased) {
+            leased = false;
+            pool.giveBack(this);
+        }
+    }
+
+    void closeConnection() throws SQLException {
+        for (PreparedStatement ps : setters.values()) {
+            ps.close();
+        }
         c.close();
     }
 }

@@ -21,17 +21,17 @@ public class Workspaces {
     SnapshotCache snapshots;
 
     @Inject
+    ReadPool pool;
+
+    @Inject
     ValidatorSettings settings;
 
-    /** Over the committed output as last seen, re-read whenever a log or checkpoint changed (API requests). */
+    /**
+     * Over the committed output as last seen, re-read whenever a log or checkpoint changed (API requests): a pooled
+     * workspace, given back on close.
+     */
     public Workspace open() throws SQLException {
-        return Workspace.open(db, sql, snapshots.current(), settings.window().toMillis(), settings.uvRsd());
-    }
-
-    /** As {@link #open()}, reading only the given time partition of some sinks. */
-    public Workspace open(java.util.Map<io.streamingclicks.contract.DataRoot.Sink, String> partitions)
-            throws SQLException {
-        return Workspace.open(db, sql, snapshots.current(), settings.window().toMillis(), settings.uvRsd(), partitions);
+        return pool.lease();
     }
 
     /** Over the committed output read afresh, every named file checked on disk (the scheduled checks). */

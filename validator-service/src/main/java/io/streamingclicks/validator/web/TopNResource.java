@@ -51,15 +51,15 @@ public class TopNResource {
             throws Exception {
         Instant start = Params.windowStart("window", window, settings.window());
         int limit = Params.integer("n", n, 10, 1, MAX_N);
-        if (start == null) {
-            try (Workspace ws = workspaces.open()) {
+        List<Map<String, Object>> pages = new ArrayList<>();
+        // One lease: the default window and its pages come from the same snapshot.
+        try (Workspace ws = workspaces.open()) {
+            if (start == null) {
                 start = (Instant) ws.row("latest_sealed_window").get("window_start");
             }
-        }
-        List<Map<String, Object>> pages = new ArrayList<>();
-        if (start != null) {
-            // Only the window's time partition: same statement, one file instead of every committed file.
-            try (Workspace ws = workspaces.open(Map.of(Sink.PV, partitionOf(start)))) {
+            if (start != null) {
+                // Only the window's time partition: same statement, one file instead of every committed file.
+                ws.narrow(Sink.PV, partitionOf(start));
                 Map<String, Object> vars = new LinkedHashMap<>();
                 vars.put("window_ts", Sql.ts(start));
                 vars.put("n", limit);
