@@ -38,35 +38,36 @@ SELECT sink_dir || '/' || CASE WHEN contains(path, '://') OR starts_with(path, '
 FROM (SELECT path, regexp_extract(path, '((?:[^/=]+=[^/]*/)*[^/]+)$', 1) AS below, arg_max(action, pos) AS action
       FROM acts GROUP BY path)
 WHERE action = 'add';
+-- A query's checkpoint, one row per planned batch (offsets/N: a version line, the batch metadata with the watermark
+-- it ran with, then the source's offsets) and whether commits/N says it finished.
+CREATE OR REPLACE TEMP MACRO checkpoint_offsets(chk) AS TABLE
+WITH f AS (
+  SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id, string_split(content, chr(10)) AS l
+  FROM read_text(chk || '/offsets/[0-9]*') WHERE regexp_matches(filename, '/offsets/\d+$')),
+c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
+      FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$'))
+SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms, l[3] AS source,
+       batch_id IN (SELECT batch_id FROM c) AS committed
+FROM f;
 -- One row per (committed batch, Kafka partition) of a query's checkpoint: the watermark the batch used and its
 -- offsets (start = the previous planned batch's end: offsets/N is the plan, a commit only says it finished).
 CREATE OR REPLACE TEMP MACRO checkpoint_batches(chk) AS TABLE
-WITH f AS (
-  SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id, string_split(content, chr(10)) AS l
-  FROM read_text(chk || '/offsets/[0-9]*') WHERE regexp_matches(filename, '/offsets/\d+$')),
-c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
-      FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$')),
-e AS (SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms,
-             unnest(map_entries(CAST(json_extract(l[3], '$.*')[1] AS MAP(VARCHAR, BIGINT)))) AS kv
-      FROM f WHERE json_extract(l[3], '$.logOffset') IS NULL)
-SELECT * FROM (
-  SELECT batch_id, watermark_ms, CAST(kv.key AS INTEGER) AS kafka_partition,
+WITH e AS (SELECT batch_id, watermark_ms, committed,
+                  unnest(map_entries(CAST(json_extract(source, '$.*')[1] AS MAP(VARCHAR, BIGINT)))) AS kv
+           FROM checkpoint_offsets(chk) WHERE json_extract(source, '$.logOffset') IS NULL)
+SELECT batch_id, watermark_ms, kafka_partition, start_offset, end_offset FROM (
+  SELECT batch_id, watermark_ms, committed, CAST(kv.key AS INTEGER) AS kafka_partition,
          lag(kv.value) OVER (PARTITION BY kv.key ORDER BY batch_id) AS start_offset, kv.value AS end_offset FROM e)
-WHERE batch_id IN (SELECT batch_id FROM c);
+WHERE committed;
 -- The same for a file-source checkpoint: offsets/N line 3 is {"logOffset":k}, the last batch of the source's own
 -- log (sources/0) that batch N read; it read the log batches after the previous batch's logOffset up to k.
 CREATE OR REPLACE TEMP MACRO checkpoint_file_batches(chk) AS TABLE
-WITH f AS (
-  SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id, string_split(content, chr(10)) AS l
-  FROM read_text(chk || '/offsets/[0-9]*') WHERE regexp_matches(filename, '/offsets/\d+$')),
-c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
-      FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$')),
-e AS (SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms,
-             CAST(json_extract(l[3], '$.logOffset') AS BIGINT) AS log_offset FROM f)
-SELECT * FROM (
-  SELECT batch_id, watermark_ms, lag(log_offset) OVER (ORDER BY batch_id) AS start_log_offset, log_offset AS end_log_offset
-  FROM e WHERE log_offset IS NOT NULL)
-WHERE batch_id IN (SELECT batch_id FROM c);
+SELECT batch_id, watermark_ms, start_log_offset, end_log_offset FROM (
+  SELECT batch_id, watermark_ms, committed, lag(log_offset) OVER (ORDER BY batch_id) AS start_log_offset,
+         log_offset AS end_log_offset
+  FROM (SELECT *, CAST(json_extract(source, '$.logOffset') AS BIGINT) AS log_offset FROM checkpoint_offsets(chk))
+  WHERE log_offset IS NOT NULL)
+WHERE committed;
 -- The file source's log (chk/<query>/sources/0): a v1 header, then one JSON line per file read, with its path and
 -- the log batch that listed it; N.compact holds every entry up to N (earlier deltas may be deleted). A Kafka
 -- source's sources/0/0 holds its initial offsets and no path. A file is named by the last segment of its path URI,
