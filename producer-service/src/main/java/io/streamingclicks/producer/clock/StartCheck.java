@@ -41,8 +41,8 @@ public class StartCheck {
 
     static String message(String topic, Instant newest, Instant start) {
         return "topic " + topic + " already holds events up to " + newest + ", later than where this producer's"
-                + " event clock starts (" + start + "): windows ending before about " + newest + " will be dropped"
-                + " as late by the job, with every event this run sends for them. To start over on an empty topic:"
-                + " make reset.";
+                + " event clock starts (" + start + "): windows ending more than the job's WATERMARK_DELAY before "
+                + newest + " will be dropped as late by the job, with every event this run sends for them. To start"
+                + " over on an empty topic: make reset.";
     }
 }
