@@ -3,13 +3,14 @@ package io.streamingclicks.contract;
 import java.util.List;
 
 /**
- * The layout of the data root ({@link Setting#DATA_DIR}): one output directory and one checkpoint per sink, never
- * shared, never moved apart; plus {@code progress/}, {@code ledger/}, {@code landing/} and the validator's database.
- * The root is a local path or any Hadoop URI, so paths are built as strings joined with '/'.
+ * The layout of the data root ({@link Setting#DATA_DIR}): one output directory per sink, one checkpoint per streaming
+ * query, never shared, never moved apart; plus {@code progress/}, {@code ledger/}, {@code landing/} and the
+ * validator's database. The root is a local path or any Hadoop URI, so paths are built as strings joined with '/'.
  *
  * <pre>
- * parquet/{uv,pv,events,quarantine,topn}   committed output (read through _spark_metadata)
- * chk/{uv,pv,events,quarantine,topn}       one checkpoint per sink
+ * parquet/{uv,pv,events,quarantine,topn}   committed output, each with its own _spark_metadata
+ * chk/ingest                               the ingest query: Kafka (or landing/) -> events, quarantine
+ * chk/windows                              the windowed query: committed events -> uv, pv, topn
  * progress/                                job progress, JSON lines
  * ledger/                                  producer ground truth
  * landing/                                 JSONL input of the file-source variant
@@ -19,7 +20,7 @@ import java.util.List;
 public final class DataRoot {
 
     /**
-     * A sink: its output is {@code parquet/<dir>}, its checkpoint {@code chk/<dir>}. The directory names come from the
+     * A sink: its output is {@code parquet/<dir>}, written by one {@link Query}. The directory names come from the
      * contract file ({@code CONTRACT_SINKS}, which the Makefile reads too), in this order.
      */
     public enum Sink {
@@ -37,9 +38,14 @@ public final class DataRoot {
             this.dir = dirs.get(ordinal());
         }
 
-        /** The sink's directory name under {@code parquet/} and {@code chk/}. */
+        /** The sink's directory name under {@code parquet/}. */
         public String dir() {
             return dir;
+        }
+
+        /** The query that writes this sink. */
+        public Query query() {
+            return this == EVENTS || this == QUARANTINE ? Query.INGEST : Query.WINDOWS;
         }
 
         /** The sink whose directory is {@code dir}. */
@@ -50,6 +56,36 @@ public final class DataRoot {
                 }
             }
             throw new IllegalArgumentException("unknown sink '" + dir + "'; known: " + Defaults.SINKS);
+        }
+    }
+
+    /**
+     * A streaming query of the job, with its checkpoint {@code chk/<dir>}: {@link #INGEST} reads the topic (or the
+     * landing files) once and writes events and quarantine; {@link #WINDOWS} reads the committed events and writes
+     * uv, pv and topn of each sealed window from the same rows. Names from {@code CONTRACT_QUERIES}, in this order.
+     */
+    public enum Query {
+        INGEST, WINDOWS;
+
+        private final String dir;
+
+        Query() {
+            List<String> dirs = Defaults.QUERIES;
+            if (ordinal() >= dirs.size() || !dirs.get(ordinal()).equalsIgnoreCase(name())) {
+                throw new IllegalStateException("CONTRACT_QUERIES in the contract file must name query " + name()
+                        + " as entry " + (ordinal() + 1) + ", got " + dirs);
+            }
+            this.dir = dirs.get(ordinal());
+        }
+
+        /** The query's name (Spark's query name) and its checkpoint's directory name under {@code chk/}. */
+        public String dir() {
+            return dir;
+        }
+
+        /** The sinks this query writes, in {@link Sink}'s order. */
+        public List<Sink> sinks() {
+            return java.util.Arrays.stream(Sink.values()).filter(s -> s.query() == this).toList();
         }
     }
 
@@ -91,8 +127,8 @@ public final class DataRoot {
         return resolve(PARQUET + "/" + sink.dir());
     }
 
-    public String checkpoint(Sink sink) {
-        return resolve(CHECKPOINTS + "/" + sink.dir());
+    public String checkpoint(Query query) {
+        return resolve(CHECKPOINTS + "/" + query.dir());
     }
 
     public String progress() {

@@ -53,6 +53,8 @@ public final class Defaults {
     public static final String DATA_DIR = ContractFile.text("CONTRACT_DATA_DIR");
     /** The data root's sink directories, in {@link DataRoot.Sink}'s order. */
     public static final List<String> SINKS = ContractFile.list("CONTRACT_SINKS");
+    /** The job's streaming queries (their checkpoint directories), in {@link DataRoot.Query}'s order. */
+    public static final List<String> QUERIES = ContractFile.list("CONTRACT_QUERIES");
 
     private Defaults() {
     }

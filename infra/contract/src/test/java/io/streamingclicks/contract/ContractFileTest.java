@@ -27,11 +27,14 @@ class ContractFileTest {
         // Initialising these reads every value they default from; a missing key would have thrown here.
         assertThat(Setting.values()).isNotEmpty();
         assertThat(DataRoot.Sink.values()).isNotEmpty();
+        assertThat(DataRoot.Query.values()).isNotEmpty();
         assertThat(Defaults.WINDOW).isPositive();
 
         assertThat(ContractFile.keysRead()).as("keys Defaults reads").isEqualTo(ContractFile.keys());
         assertThat(Defaults.SINKS).as("CONTRACT_SINKS lists DataRoot.Sink, no more")
                 .containsExactlyElementsOf(Arrays.stream(DataRoot.Sink.values()).map(DataRoot.Sink::dir).toList());
+        assertThat(Defaults.QUERIES).as("CONTRACT_QUERIES lists DataRoot.Query, no more")
+                .containsExactlyElementsOf(Arrays.stream(DataRoot.Query.values()).map(DataRoot.Query::dir).toList());
     }
 
     @Test

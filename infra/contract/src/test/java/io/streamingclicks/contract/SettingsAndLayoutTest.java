@@ -45,11 +45,24 @@ class SettingsAndLayoutTest {
     }
 
     @Test
-    void dataRootLaysOutOneOutputAndOneCheckpointPerSink() {
+    void dataRootLaysOutOneOutputPerSinkAndOneCheckpointPerQuery() {
         DataRoot root = DataRoot.of("hdfs://nn:8020/clicks/");
         assertThat(root.output(DataRoot.Sink.PV)).isEqualTo("hdfs://nn:8020/clicks/parquet/pv");
-        assertThat(root.checkpoint(DataRoot.Sink.PV)).isEqualTo("hdfs://nn:8020/clicks/chk/pv");
+        assertThat(root.checkpoint(DataRoot.Query.WINDOWS)).isEqualTo("hdfs://nn:8020/clicks/chk/windows");
+        assertThat(DataRoot.Query.INGEST.sinks()).containsExactly(DataRoot.Sink.EVENTS, DataRoot.Sink.QUARANTINE);
+        assertThat(DataRoot.Query.WINDOWS.sinks())
+                .containsExactly(DataRoot.Sink.UV, DataRoot.Sink.PV, DataRoot.Sink.TOPN);
         assertThat(DataRoot.of("data").ledger()).isEqualTo("data/ledger");
         assertThatThrownBy(() -> DataRoot.of(" ")).hasMessageContaining("DATA_DIR");
+    }
+
+    @Test
+    void uvRsdMapsToTheSketchSizeSparkAccepts() {
+        assertThat(UvPrecision.lgK(0.01)).isEqualTo(14);
+        assertThat(UvPrecision.sigma(14)).isCloseTo(0.0081, org.assertj.core.data.Offset.offset(0.0001));
+        assertThat(UvPrecision.lgK(UvPrecision.MAX_RSD)).isEqualTo(4);
+        assertThat(UvPrecision.lgK(UvPrecision.MIN_RSD)).isEqualTo(21);
+        assertThatThrownBy(() -> UvPrecision.lgK(0.3)).hasMessageContaining("UV_RSD").hasMessageContaining("0.26");
+        assertThatThrownBy(() -> UvPrecision.lgK(0.0009)).hasMessageContaining("[0.001, 0.26]");
     }
 }
