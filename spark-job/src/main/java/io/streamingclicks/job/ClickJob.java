@@ -1,33 +1,52 @@
 package io.streamingclicks.job;
 
-import io.streamingclicks.contract.ClickEventContract;
+import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.contract.DataRoot.Query;
+import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.OutputColumns;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.progress.ProgressFileListener;
-import io.streamingclicks.job.sink.Sinks;
+import io.streamingclicks.job.sink.CheckpointPairing;
+import io.streamingclicks.job.sink.CommittedSink;
+import io.streamingclicks.job.sink.IngestBatch;
+import io.streamingclicks.job.sink.PreviousLayout;
+import io.streamingclicks.job.sink.WindowsBatch;
 import io.streamingclicks.job.source.ClickSource;
 import io.streamingclicks.job.transform.ClickParser;
 import io.streamingclicks.job.transform.ParsedClicks;
-import io.streamingclicks.job.transform.TimePartitions;
 import io.streamingclicks.job.transform.WindowedCounts;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.Trigger;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
- * The pipeline: Kafka (or the landing files) -> parse -> quarantine | valid events -> watermark + tumbling windows -> the uv, pv, events and
- * quarantine Parquet sinks, each its own query with its own checkpoint (and optionally the console). Reads its
- * options, writes under the data root; {@link #stopGracefully} lets a running batch finish before stopping.
+ * The pipeline, two streaming queries (docs/job-topology.md):
+ * <ul>
+ *   <li>{@code ingest}: Kafka (or the landing files) -> parse once -> {@code events} and {@code quarantine};</li>
+ *   <li>{@code windows}: the committed {@code events} (Spark's file source reads a file-sink directory through its
+ *       {@code _spark_metadata}) -> watermark, tumbling windows per page with pv and a user sketch -> {@code pv},
+ *       {@code uv} and {@code topn} of each sealed window, from the same rows.</li>
+ * </ul>
+ * Each output keeps its own {@code _spark_metadata} ({@link CommittedSink}); each query its checkpoint
+ * {@code chk/<query>}. {@link #stopGracefully} lets a running batch finish before stopping.
  */
 public final class ClickJob {
 
@@ -44,6 +63,8 @@ public final class ClickJob {
     }
 
     public static ClickJob start(SparkSession spark, JobOptions o) {
+        Configuration conf = spark.sessionState().newHadoopConf();
+        PreviousLayout.refuse(o, conf);
         ProgressFileListener listener = progressListener(o);
         if (listener != null) {
             spark.streams().addListener(listener);
@@ -51,45 +72,20 @@ public final class ClickJob {
         List<StreamingQuery> queries = new ArrayList<>();
         ClickSource source = ClickSource.of(o);
         try {
-            // Every query plans this same chain and so reads and parses the topic on its own (see README, Benchmark).
             ParsedClicks parsed = ClickParser.parse(source.records(spark), source.carried(), o.maxFutureSkew());
-            Dataset<Row> events = parsed.valid();
-            String window = "window=" + o.window() + source.checkpointTag();
-            if (o.sinks().contains("events")) {
-                queries.add(Sinks.parquet("events",
-                        TimePartitions.by(events, ClickEventContract.EVENT_TIME), o,
-                        "columns=" + parsed.eventColumns()));
-            }
-            if (o.sinks().contains("quarantine")) {
-                queries.add(Sinks.parquet("quarantine", parsed.quarantinedByArrival(), o,
-                        "columns=" + parsed.quarantineColumns()));
-            }
-            if (o.sinks().contains("pv")) {
-                queries.add(Sinks.parquet("pv",
-                        TimePartitions.by(WindowedCounts.pv(events, o.window(), o.watermark()),
-                                OutputColumns.WINDOW_START), o,
-                        window + ";columns=" + OutputColumns.PV_COLUMNS));
-            }
-            if (o.sinks().contains("uv")) {
-                // The sketch's register count depends on rsd: state written with one rsd cannot be read with another.
-                queries.add(Sinks.parquet("uv",
-                        TimePartitions.by(WindowedCounts.uv(events, o.window(), o.watermark(), o.uvRsd()),
-                                OutputColumns.WINDOW_START), o,
-                        window + ";rsd=" + o.uvRsd() + ";columns=" + OutputColumns.UV_COLUMNS));
-            }
-            if (o.topn() > 0) {
-                queries.add(Sinks.topn(WindowedCounts.pv(events, o.window(), o.watermark()), o,
-                        window + ";n=" + o.topn() + ";columns=" + OutputColumns.PV_COLUMNS));
-            }
-            if (o.console()) {
-                queries.add(Sinks.console("console_uv",
-                        WindowedCounts.uv(events, o.window(), o.watermark(), o.uvRsd()), "append", o));
-                queries.add(Sinks.console("console_pv",
-                        WindowedCounts.pv(events, o.window(), o.watermark()), "append", o));
-                queries.add(Sinks.console("clicks_per_user", WindowedCounts.clicksPerUser(events), "complete", o));
+            queries.add(ingest(spark, o, source, parsed, conf));
+            if (o.writes(Sink.UV) || o.writes(Sink.PV) || o.writes(Sink.TOPN)) {
+                Dataset<Row> events = committedEvents(spark, o, parsed.valid().schema());
+                queries.add(windows(spark, o, source, events, conf));
+                if (o.console()) {
+                    queries.add(console(WindowedCounts.clicksPerUser(events), o));
+                }
             }
         } catch (RuntimeException e) {
             queries.forEach(ClickJob::stopQuietly);
+            if (listener != null) {
+                spark.streams().removeListener(listener);
+            }
             throw e;
         }
         LOG.info("started queries {} reading {}", queries.stream().map(StreamingQuery::name).toList(),
@@ -97,14 +93,93 @@ public final class ClickJob {
         return new ClickJob(spark, List.copyOf(queries), listener);
     }
 
+    private static StreamingQuery ingest(SparkSession spark, JobOptions o, ClickSource source, ParsedClicks parsed,
+                                         Configuration conf) {
+        CommittedSink events = sink(spark, o, Sink.EVENTS);
+        CommittedSink quarantine = sink(spark, o, Sink.QUARANTINE);
+        String shape = "events=" + (events != null) + ";quarantine=" + (quarantine != null) + source.checkpointTag()
+                + ";events-columns=" + parsed.eventColumns() + ";quarantine-columns=" + parsed.quarantineColumns();
+        return start(Query.INGEST, parsed.rows().writeStream()
+                .foreachBatch(new IngestBatch(events, quarantine, parsed.carried())), o, shape, conf);
+    }
+
+    private static StreamingQuery windows(SparkSession spark, JobOptions o, ClickSource source,
+                                          Dataset<Row> events, Configuration conf) {
+        CommittedSink uv = sink(spark, o, Sink.UV);
+        CommittedSink pv = sink(spark, o, Sink.PV);
+        CommittedSink topn = sink(spark, o, Sink.TOPN);
+        // The sketch's lgK sets the state's size and the uv column's precision: state of one lgK is not another's.
+        String shape = "window=" + o.window() + ";lgK=" + o.lgK() + source.checkpointTag() + ";uv=" + (uv != null)
+                + ";pv=" + (pv != null) + ";topn=" + o.topn() + ";columns=" + OutputColumns.UV_COLUMNS + "|"
+                + OutputColumns.PV_COLUMNS + "|" + OutputColumns.TOPN_COLUMNS;
+        return start(Query.WINDOWS, WindowedCounts.pages(events, o.window(), o.watermark(), o.lgK()).writeStream()
+                .outputMode("append")
+                .foreachBatch(new WindowsBatch(uv, pv, topn, o.topn(), o.console())), o, shape, conf);
+    }
+
+    /**
+     * The committed events as a stream. The file source reads a file-sink directory through its
+     * {@code _spark_metadata} only if that directory exists when it first lists: otherwise, should it see data files
+     * first (a batch of the ingest query in flight), it would read the directory listing from then on, uncommitted
+     * files included. So the log directory is created before the query starts.
+     */
+    private static Dataset<Row> committedEvents(SparkSession spark, JobOptions o, StructType schema) {
+        String output = o.output(Sink.EVENTS);
+        try {
+            Path log = new Path(output, DataRoot.SPARK_METADATA);
+            log.getFileSystem(spark.sessionState().newHadoopConf()).mkdirs(log);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + output + "/" + DataRoot.SPARK_METADATA + ": "
+                    + e.getMessage(), e);
+        }
+        // The partition columns come from the paths (date=/hour=): part of the source's schema, typed as written.
+        StructType withPartitions = schema.add(OutputColumns.DATE, DataTypes.StringType)
+                .add(OutputColumns.HOUR, DataTypes.IntegerType);
+        return spark.readStream().schema(withPartitions).parquet(output);
+    }
+
+    private static CommittedSink sink(SparkSession spark, JobOptions o, Sink sink) {
+        return o.writes(sink) ? CommittedSink.parquet(spark, sink.dir(), o.output(sink)) : null;
+    }
+
+    private static StreamingQuery start(Query query, DataStreamWriter<Row> writer, JobOptions o, String shape,
+                                        Configuration conf) {
+        List<String> outputs = query.sinks().stream().filter(o::writes).map(o::output).toList();
+        String checkpoint = o.checkpoint(query);
+        CheckpointPairing.check(query.dir(), outputs, checkpoint, shape, conf);
+        try {
+            return writer.queryName(query.dir())
+                    .option("checkpointLocation", checkpoint)
+                    .trigger(Trigger.ProcessingTime(o.trigger().toMillis()))
+                    .start();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("query " + query.dir() + " did not start: " + e.getMessage(), e);
+        }
+    }
+
+    private static StreamingQuery console(Dataset<Row> rows, JobOptions o) {
+        try {
+            return rows.writeStream()
+                    .queryName("clicks_per_user")
+                    .format("console")
+                    .option("truncate", "false")
+                    .option("numRows", 50)
+                    .outputMode("complete")
+                    .trigger(Trigger.ProcessingTime(o.trigger().toMillis()))
+                    .start();
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("query clicks_per_user did not start: " + e.getMessage(), e);
+        }
+    }
+
     private static ProgressFileListener progressListener(JobOptions o) {
         String dir = o.dataRoot().progress();
         URI uri = URI.create(dir.replace(" ", "%20"));
         if (uri.getScheme() == null) {
-            return new ProgressFileListener(Path.of(dir), o.progressMaxBytes());
+            return new ProgressFileListener(java.nio.file.Path.of(dir), o.progressMaxBytes());
         }
         if ("file".equals(uri.getScheme())) {
-            return new ProgressFileListener(Path.of(uri), o.progressMaxBytes());
+            return new ProgressFileListener(java.nio.file.Path.of(uri), o.progressMaxBytes());
         }
         LOG.warn("progress/ is only written for a local data root; {} is not local, progress goes to the log only",
                 dir);

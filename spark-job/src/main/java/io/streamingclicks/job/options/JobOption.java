@@ -19,11 +19,11 @@ public enum JobOption {
     OUTPUT_ROOT("output-root", "JOB_OUTPUT_ROOT", "",
             "where the sinks write, one directory per sink (default: DATA_DIR/parquet)"),
     CHECKPOINT_ROOT("checkpoint-root", "JOB_CHECKPOINT_ROOT", "",
-            "where the checkpoints live, one per sink (default: DATA_DIR/chk)"),
+            "where the checkpoints live, one per query: ingest and windows (default: DATA_DIR/chk)"),
     STARTING_OFFSETS("starting-offsets", "JOB_STARTING_OFFSETS", "earliest",
             "Kafka offsets a NEW checkpoint starts from: earliest, latest or Spark's JSON form; a checkpoint resumes"),
     MAX_OFFSETS_PER_TRIGGER("max-offsets-per-trigger", "JOB_MAX_OFFSETS_PER_TRIGGER", "0",
-            "cap on Kafka records per micro-batch and query, 0 = no cap"),
+            "cap on Kafka records per micro-batch of the ingest query, 0 = no cap"),
     TRIGGER("trigger", "JOB_TRIGGER_INTERVAL", "PT5S",
             "micro-batch trigger interval, ISO-8601 or '5 seconds'"),
     MAX_FUTURE_SKEW("max-future-skew", "JOB_MAX_FUTURE_SKEW", Defaults.MAX_FUTURE_SKEW.toString(),
@@ -38,7 +38,7 @@ public enum JobOption {
             "where events come from: kafka (the topic) or files (JSON lines under DATA_DIR/landing)"),
     TOPN("topn", "JOB_TOPN", "0",
             "also write the Top-N pages of each sealed window to " + DataRoot.PARQUET + "/" + DataRoot.Sink.TOPN.dir()
-                    + " (checkpoint " + DataRoot.CHECKPOINTS + "/" + DataRoot.Sink.TOPN.dir() + "), 0 = off"),
+                    + ", 0 = off"),
     MASTER("master", "JOB_MASTER", "",
             "Spark master when not set by spark-submit (default local[2])");
 

@@ -2,6 +2,7 @@ package io.streamingclicks.job.options;
 
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.Durations;
+import io.streamingclicks.contract.UvPrecision;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public record JobOptions(
                     ? root.resolve(DataRoot.PARQUET) : stripSlash(v.get(JobOption.OUTPUT_ROOT));
             String checkpointRoot = v.get(JobOption.CHECKPOINT_ROOT).isBlank()
                     ? root.resolve(DataRoot.CHECKPOINTS) : stripSlash(v.get(JobOption.CHECKPOINT_ROOT));
-            return new JobOptions(
+            JobOptions o = new JobOptions(
                     required(JobOption.BOOTSTRAP_SERVERS, v),
                     required(JobOption.TOPIC, v),
                     root, outputRoot, checkpointRoot,
@@ -109,6 +110,11 @@ public record JobOptions(
                     v.get(JobOption.MASTER),
                     source(v.get(JobOption.SOURCE)),
                     (int) Math.min(nonNegativeLong(JobOption.TOPN, v.get(JobOption.TOPN)), 1000));
+            if (o.topn() > 0 && !o.writes(DataRoot.Sink.EVENTS)) {
+                throw new UsageException("--topn (JOB_TOPN) needs the events sink in --sinks (JOB_SINKS): the"
+                        + " windowed query reads the committed events");
+            }
+            return o;
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
@@ -135,11 +141,15 @@ public record JobOptions(
         try {
             d = Double.parseDouble(text);
         } catch (NumberFormatException e) {
-            throw new UsageException("--uv-rsd (UV_RSD) must be a number in [0.001, 0.39], got '" + text + "'");
+            throw new UsageException("--uv-rsd (UV_RSD) must be a number in [" + UvPrecision.MIN_RSD + ", "
+                    + UvPrecision.MAX_RSD + "], got '" + text + "'");
         }
-        // Spark's HyperLogLogPlusPlus accepts rsd down to what 2^18 registers give, and refuses rsd > 0.39.
-        if (!(d >= 0.001 && d <= 0.39)) {
-            throw new UsageException("--uv-rsd (UV_RSD) must be in [0.001, 0.39], got " + text);
+        // The window sketch has 2^lgK registers; Spark's hll_sketch_agg takes lgK 4..21, which is this range.
+        if (!(d >= UvPrecision.MIN_RSD && d <= UvPrecision.MAX_RSD)) {
+            throw new UsageException("--uv-rsd (UV_RSD) must be in [" + UvPrecision.MIN_RSD + ", "
+                    + UvPrecision.MAX_RSD + "] (the window sketch's lgK 4..21), got " + text
+                    + (d > UvPrecision.MAX_RSD && d <= 0.39 ? "; values up to 0.39 were accepted by the previous"
+                    + " version, whose HLL++ allowed them" : ""));
         }
         return d;
     }
@@ -189,6 +199,11 @@ public record JobOptions(
         if (out.isEmpty()) {
             throw new UsageException("--sinks (JOB_SINKS) must name at least one sink of " + SINK_NAMES);
         }
+        if ((out.contains(DataRoot.Sink.UV.dir()) || out.contains(DataRoot.Sink.PV.dir()))
+                && !out.contains(DataRoot.Sink.EVENTS.dir())) {
+            throw new UsageException("--sinks (JOB_SINKS) names uv or pv without events: the windowed query reads"
+                    + " the committed events, so events must be written too; got " + text);
+        }
         return Set.copyOf(out);
     }
 
@@ -221,8 +236,18 @@ public record JobOptions(
         return output(sink.dir());
     }
 
-    public String checkpoint(DataRoot.Sink sink) {
-        return checkpoint(sink.dir());
+    public String checkpoint(DataRoot.Query query) {
+        return checkpoint(query.dir());
+    }
+
+    /** Whether the job writes {@code sink}: one of {@link #sinks()}, or Top-N when {@link #topn()} is above 0. */
+    public boolean writes(DataRoot.Sink sink) {
+        return sink == DataRoot.Sink.TOPN ? topn > 0 : sinks.contains(sink.dir());
+    }
+
+    /** The window sketch's size: {@code 2^lgK} registers ({@link UvPrecision#lgK}). */
+    public int lgK() {
+        return UvPrecision.lgK(uvRsd);
     }
 
     /** The usage text: every option with its environment variable and default. */

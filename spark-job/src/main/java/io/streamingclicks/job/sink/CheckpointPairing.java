@@ -10,12 +10,14 @@ import org.apache.hadoop.fs.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 
 /**
- * Reads and writes {@code <checkpoint>/streamingclicks-pairing.properties}: which output directory and query shape a
- * checkpoint belongs to. Refuses to start a query whose checkpoint belongs to another output or shape, or a new
- * checkpoint over an output that already has committed batches (the file sink would skip the new checkpoint's first
+ * Reads and writes {@code <checkpoint>/streamingclicks-pairing.properties}: which output directories and query shape
+ * a checkpoint belongs to. Refuses to start a query whose checkpoint belongs to other outputs or another shape, or a
+ * new checkpoint over an output that already has committed batches (its sink would skip the new checkpoint's first
  * batches as "already written", losing them silently).
  */
 public final class CheckpointPairing {
@@ -26,9 +28,14 @@ public final class CheckpointPairing {
     }
 
     /** @throws IllegalStateException saying which checkpoint, which output and what to do */
-    public static void check(String sink, String output, String checkpoint, String shape, Configuration conf) {
+    public static void check(String query, List<String> outputs, String checkpoint, String shape,
+                             Configuration conf) {
         try {
-            Path out = qualify(new Path(output), conf);
+            List<String> outs = new ArrayList<>();
+            for (String o : outputs) {
+                outs.add(qualify(new Path(o), conf).toString());
+            }
+            String out = String.join(",", outs);
             Path chk = qualify(new Path(checkpoint), conf);
             FileSystem chkFs = chk.getFileSystem(conf);
             Path marker = new Path(chk, MARKER);
@@ -39,40 +46,45 @@ public final class CheckpointPairing {
                 }
                 String pairedOutput = p.getProperty("output");
                 String pairedShape = p.getProperty("shape");
-                if (!out.toString().equals(pairedOutput)) {
-                    throw new IllegalStateException("checkpoint " + chk + " of sink '" + sink + "' belongs to output "
-                            + pairedOutput + ", not " + out + ". A checkpoint and its output move together: point the"
-                            + " job at " + pairedOutput + ", or give it a new checkpoint AND a new output directory.");
+                if (!out.equals(pairedOutput)) {
+                    throw new IllegalStateException("checkpoint " + chk + " of query '" + query + "' belongs to"
+                            + " output " + pairedOutput + ", not " + out + ". A checkpoint and its outputs move"
+                            + " together: point the job at " + pairedOutput + ", or give it a new checkpoint AND new"
+                            + " output directories.");
                 }
                 if (!shape.equals(pairedShape)) {
-                    throw new IllegalStateException("checkpoint " + chk + " of sink '" + sink + "' was written by a"
+                    throw new IllegalStateException("checkpoint " + chk + " of query '" + query + "' was written by a"
                             + " query of shape [" + pairedShape + "], this job's is [" + shape + "]. Its state cannot"
-                            + " be reused: restore the old settings, or use a new checkpoint AND a new output directory.");
+                            + " be reused: restore the old settings, or use a new checkpoint AND new output"
+                            + " directories.");
                 }
                 return;
             }
             if (hasEntries(chkFs, new Path(chk, "offsets"))) {
-                throw new IllegalStateException("checkpoint " + chk + " of sink '" + sink + "' has batches but no "
-                        + MARKER + ": it was not written by this job. Use a new checkpoint AND a new output directory.");
+                throw new IllegalStateException("checkpoint " + chk + " of query '" + query + "' has batches but"
+                        + " no " + MARKER + ": it was not written by this job. Use a new checkpoint AND new output"
+                        + " directories.");
             }
-            FileSystem outFs = out.getFileSystem(conf);
-            if (hasEntries(outFs, new Path(out, "_spark_metadata"))) {
-                throw new IllegalStateException("output " + out + " of sink '" + sink + "' already has committed"
-                        + " batches, but its checkpoint " + chk + " is new: the file sink would skip the new"
-                        + " checkpoint's first batches as already written. Restore the checkpoint that wrote it, or"
-                        + " use a new output directory.");
+            for (String o : outs) {
+                Path output = new Path(o);
+                if (hasEntries(output.getFileSystem(conf), new Path(output, "_spark_metadata"))) {
+                    throw new IllegalStateException("output " + output + " of query '" + query + "' already has"
+                            + " committed batches, but its checkpoint " + chk + " is new: the output would skip the"
+                            + " new checkpoint's first batches as already written. Restore the checkpoint that wrote"
+                            + " it, or use a new output directory.");
+                }
             }
             chkFs.mkdirs(chk);
             Properties p = new Properties();
-            p.setProperty("sink", sink);
-            p.setProperty("output", out.toString());
+            p.setProperty("query", query);
+            p.setProperty("output", out);
             p.setProperty("shape", shape);
             try (FSDataOutputStream os = chkFs.create(marker, false)) {
                 p.store(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8), "written once by the spark job");
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot check the pairing of checkpoint " + checkpoint + " with output "
-                    + output + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot check the pairing of checkpoint " + checkpoint + " with outputs "
+                    + outputs + ": " + e.getMessage(), e);
         }
     }
 

@@ -9,40 +9,57 @@ import java.time.Duration;
 
 import static io.streamingclicks.contract.OutputColumns.PV;
 import static io.streamingclicks.contract.OutputColumns.UV;
+import static io.streamingclicks.contract.OutputColumns.UV_SKETCH;
 import static io.streamingclicks.contract.OutputColumns.WINDOW_END;
 import static io.streamingclicks.contract.OutputColumns.WINDOW_START;
-import static org.apache.spark.sql.functions.approx_count_distinct;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.hll_sketch_agg;
+import static org.apache.spark.sql.functions.hll_sketch_estimate;
+import static org.apache.spark.sql.functions.hll_union_agg;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.window;
 
 /**
- * Reads valid events and writes the windowed counts: uv (one row per tumbling window, HLL++ distinct users) and pv
- * (one row per window and page). The watermark is what lets an append sink emit a window once, when it is sealed;
- * on a batch DataFrame it is a no-op, so the same function serves tests.
+ * The windowed counts, all from one aggregation: per tumbling window and page, the page views and an HLL sketch of
+ * the users ({@link #pages}); from a set of such rows, pv ({@link #pv}) and one uv row per window, the union of its
+ * pages' sketches ({@link #uv}). In append mode a window's rows are all emitted in the batch that seals it, so uv,
+ * pv and Top-N of a window are computed from the same rows, from the same events. The watermark is a no-op on a
+ * batch DataFrame, so the same functions serve tests.
  */
 public final class WindowedCounts {
 
+    /** The per-page sketch column of {@link #pages}: Apache DataSketches HLL_8, as Spark's hll_sketch_agg writes. */
+    public static final String PAGE_SKETCH = "page_sketch";
     private static final String WINDOW = "window";
 
     private WindowedCounts() {
     }
 
-    public static Dataset<Row> uv(Dataset<Row> events, Duration window, Duration watermark, double rsd) {
-        return watermarked(events, watermark)
-                .groupBy(window(col(ClickEventContract.EVENT_TIME), Durations.toSparkInterval(window)).as(WINDOW))
-                .agg(approx_count_distinct(col(ClickEventContract.USER_ID), rsd).as(UV))
-                .select(col(WINDOW + ".start").as(WINDOW_START), col(WINDOW + ".end").as(WINDOW_END), col(UV));
-    }
-
-    public static Dataset<Row> pv(Dataset<Row> events, Duration window, Duration watermark) {
-        return watermarked(events, watermark)
+    /** (window_start, window_end, page_id, pv, page_sketch) per window and page. */
+    public static Dataset<Row> pages(Dataset<Row> events, Duration window, Duration watermark, int lgK) {
+        return events.withWatermark(ClickEventContract.EVENT_TIME, Durations.toSparkInterval(watermark))
                 .groupBy(window(col(ClickEventContract.EVENT_TIME), Durations.toSparkInterval(window)).as(WINDOW),
                         col(ClickEventContract.PAGE_ID))
-                .agg(count(lit(1)).as(PV))
+                .agg(count(lit(1)).as(PV), hll_sketch_agg(col(ClickEventContract.USER_ID), lgK).as(PAGE_SKETCH))
                 .select(col(WINDOW + ".start").as(WINDOW_START), col(WINDOW + ".end").as(WINDOW_END),
-                        col(ClickEventContract.PAGE_ID), col(PV));
+                        col(ClickEventContract.PAGE_ID), col(PV), col(PAGE_SKETCH));
+    }
+
+    /** (window_start, window_end, page_id, pv) of {@link #pages} rows. */
+    public static Dataset<Row> pv(Dataset<Row> pages) {
+        return pages.select(col(WINDOW_START), col(WINDOW_END), col(ClickEventContract.PAGE_ID), col(PV));
+    }
+
+    /**
+     * (window_start, window_end, uv, uv_sketch) per window of {@link #pages} rows: the union of the pages' sketches
+     * (a user who viewed two pages counts once) and its estimate, rounded to a whole number of users.
+     */
+    public static Dataset<Row> uv(Dataset<Row> pages) {
+        return pages.groupBy(col(WINDOW_START), col(WINDOW_END))
+                .agg(hll_union_agg(col(PAGE_SKETCH)).as(UV_SKETCH))
+                .select(col(WINDOW_START), col(WINDOW_END), hll_sketch_estimate(col(UV_SKETCH)).as(UV),
+                        col(UV_SKETCH));
     }
 
     /** The console walkthrough's running clicks per user (complete mode: its state grows with the user population). */
@@ -50,9 +67,5 @@ public final class WindowedCounts {
         return events.where(col(ClickEventContract.ACTION).equalTo("click"))
                 .groupBy(col(ClickEventContract.USER_ID))
                 .agg(count(lit(1)).as("total_clicks"));
-    }
-
-    private static Dataset<Row> watermarked(Dataset<Row> events, Duration watermark) {
-        return events.withWatermark(ClickEventContract.EVENT_TIME, Durations.toSparkInterval(watermark));
     }
 }

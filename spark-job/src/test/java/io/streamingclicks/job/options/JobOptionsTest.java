@@ -1,5 +1,6 @@
 package io.streamingclicks.job.options;
 
+import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.DataRoot.Sink;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +20,8 @@ class JobOptionsTest {
         assertThat(d.uvRsd()).isEqualTo(0.01);
         assertThat(d.topic()).isEqualTo("clickstream_events");
         assertThat(d.output(Sink.PV)).isEqualTo("data/parquet/pv");
-        assertThat(d.checkpoint(Sink.PV)).isEqualTo("data/chk/pv");
+        assertThat(d.checkpoint(DataRoot.Query.WINDOWS)).isEqualTo("data/chk/windows");
+        assertThat(d.lgK()).isEqualTo(14);
         assertThat(d.startingOffsets()).isEqualTo("earliest");
         assertThat(d.trigger()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.maxFutureSkew()).isEqualTo(Duration.ofMinutes(10));
@@ -45,7 +47,12 @@ class JobOptionsTest {
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--windwo", "PT1M"}, Map.of()))
                 .isInstanceOf(UsageException.class).hasMessageContaining("unknown option --windwo");
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--uv-rsd", "0.5"}, Map.of()))
-                .isInstanceOf(UsageException.class).hasMessageContaining("UV_RSD").hasMessageContaining("0.39");
+                .isInstanceOf(UsageException.class).hasMessageContaining("UV_RSD").hasMessageContaining("0.26");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--uv-rsd", "0.3"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("[0.001, 0.26]")
+                .hasMessageContaining("accepted by the previous version");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--sinks", "pv,quarantine"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("without events");
         assertThatThrownBy(() -> JobOptions.parse(new String[0], Map.of("WATERMARK_DELAY", "soon")))
                 .isInstanceOf(UsageException.class).hasMessageContaining("WATERMARK_DELAY");
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--sinks", "uv,topn"}, Map.of()))

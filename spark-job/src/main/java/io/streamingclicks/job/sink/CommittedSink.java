@@ -1,0 +1,66 @@
+package io.streamingclicks.job.sink;
+
+import io.streamingclicks.contract.DataRoot;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
+import org.apache.spark.sql.execution.streaming.FileStreamSink;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+
+/**
+ * One Parquet output written from inside a {@code foreachBatch}, with the commit protocol of Spark's own file sink:
+ * {@link FileStreamSink#addBatch} writes the batch's files and then {@code _spark_metadata/<batchId>}, and skips a
+ * batch id the log already holds. So when Spark redoes a batch after a crash (the checkpoint's commit was not
+ * written), an output that committed it keeps its files and is not written twice, and every reader that goes through
+ * {@code _spark_metadata} (Spark's batch and streaming readers, the validator) sees each batch once.
+ * <p>
+ * {@code FileStreamSink} is internal API, pinned here to Spark 3.5.x: its constructor and {@code addBatch(long,
+ * Dataset)} are what {@code writeStream().format("parquet")} itself builds. Tests hold its skip and its log
+ * (WindowsTopologyIT, OutputCrashIT).
+ */
+public final class CommittedSink {
+
+    /**
+     * Test-only, off unless the job's JVM runs with {@code -Dstreamingclicks.test.halt-after-commit=<sink>}: right
+     * after the first {@code addBatch} of that sink that wrote rows, the JVM halts with {@link #HALT_STATUS}, before the
+     * batch's other outputs and before Spark writes the checkpoint's {@code commits/<id>}. A SIGKILL from outside
+     * cannot be aimed at that moment (OutputCrashIT).
+     */
+    public static final String HALT_AFTER_COMMIT = "streamingclicks.test.halt-after-commit";
+    public static final int HALT_STATUS = 97;
+
+    private static final Logger LOG = LoggerFactory.getLogger(CommittedSink.class);
+
+    private final String name;
+    private final FileStreamSink sink;
+
+    private CommittedSink(String name, FileStreamSink sink) {
+        this.name = name;
+        this.sink = sink;
+    }
+
+    /** The sink {@code name} writing to {@code path}, partitioned by {@link DataRoot#PARTITION_COLUMNS}. */
+    public static CommittedSink parquet(SparkSession spark, String name, String path) {
+        FileStreamSink sink = new FileStreamSink(spark, path, new ParquetFileFormat(),
+                JavaConverters.asScalaBuffer(DataRoot.PARTITION_COLUMNS).toSeq(),
+                scala.collection.immutable.Map$.MODULE$.<String, String>empty());
+        return new CommittedSink(name, sink);
+    }
+
+    /** Writes {@code rows} as batch {@code batchId}, or nothing when the output committed that batch before. */
+    public void write(long batchId, Dataset<Row> rows) {
+        sink.addBatch(batchId, rows);
+        if (name.equals(System.getProperty(HALT_AFTER_COMMIT)) && !rows.isEmpty()) {
+            LOG.warn("{}={}: halting the JVM after committing batch {} of {}, before the checkpoint's commit",
+                    HALT_AFTER_COMMIT, name, batchId, name);
+            Runtime.getRuntime().halt(HALT_STATUS);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+}

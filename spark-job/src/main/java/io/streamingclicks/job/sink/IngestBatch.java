@@ -1,0 +1,47 @@
+package io.streamingclicks.job.sink;
+
+import io.streamingclicks.contract.ClickEventContract;
+import io.streamingclicks.job.transform.ParsedClicks;
+import io.streamingclicks.job.transform.TimePartitions;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+
+import java.util.List;
+
+/**
+ * The {@code foreachBatch} body of the ingest query: one batch of parsed records (each read and parsed once) split
+ * into valid events and quarantined records, each written to its output as the same batch id. The batch is cached
+ * so the source is read and parsed once for both outputs. Either output may be absent ({@code --sinks}).
+ */
+public final class IngestBatch implements VoidFunction2<Dataset<Row>, Long> {
+
+    private static final long serialVersionUID = 1L;
+
+    private final transient CommittedSink events;
+    private final transient CommittedSink quarantine;
+    private final List<String> carried;
+
+    /** @param events or null; @param quarantine or null */
+    public IngestBatch(CommittedSink events, CommittedSink quarantine, List<String> carried) {
+        this.events = events;
+        this.quarantine = quarantine;
+        this.carried = List.copyOf(carried);
+    }
+
+    @Override
+    public void call(Dataset<Row> rows, Long batchId) {
+        ParsedClicks parsed = new ParsedClicks(rows.persist(StorageLevel.MEMORY_AND_DISK()), carried);
+        try {
+            if (events != null) {
+                events.write(batchId, TimePartitions.by(parsed.valid(), ClickEventContract.EVENT_TIME));
+            }
+            if (quarantine != null) {
+                quarantine.write(batchId, parsed.quarantinedByArrival());
+            }
+        } finally {
+            parsed.rows().unpersist();
+        }
+    }
+}
