@@ -121,7 +121,7 @@ class CrashRecoveryIT {
                     "select window_start from t group by 1 having count(*) > 1")).isEmpty();
 
             // Link 3, exact: Σpv(w) = events of w below the start offsets of the first batch that filters w as late.
-            Link3.assertPvIsTheCountedEvents(spark, root, T, lastWindow, Duration.ofMinutes(1), 3);
+            Link3.assertPvIsTheCountedEvents(spark, root, T, lastWindow, Duration.ofMinutes(1));
         }
     }
 

@@ -172,8 +172,8 @@ class FileVsKafkaAccountingIT {
                         }
                     }
                     long total = producer.sent();
-                    awaitAll(job, () -> Committed.FILE_SINKS.stream().allMatch(q ->
-                            Checkpoints.committedRecords(kafkaRoot.resolve("chk").resolve(q)) >= total));
+                    awaitAll(job, () -> Checkpoints.committedRecords(kafkaRoot.resolve("chk/ingest")) >= total
+                            && Checkpoints.windowsCaughtUp(kafkaRoot));
                     if (phase == in.clock()) {
                         awaitPvWatermark(job, kafkaRoot, at(8, 0));
                     }
@@ -206,8 +206,8 @@ class FileVsKafkaAccountingIT {
                 }
                 written.add(name);
                 Set<String> files = Set.copyOf(written);
-                awaitAll(job, () -> Committed.FILE_SINKS.stream().allMatch(q -> FileSourceLog.committed(
-                        filesRoot.resolve("chk").resolve(q)).orElse(Set.of()).containsAll(files)));
+                awaitAll(job, () -> FileSourceLog.committed(filesRoot.resolve("chk/ingest")).orElse(Set.of())
+                        .containsAll(files) && Checkpoints.windowsCaughtUp(filesRoot));
                 if (phase == phases.get(1)) {
                     awaitPvWatermark(job, filesRoot, at(8, 0));
                 }
@@ -292,9 +292,8 @@ class FileVsKafkaAccountingIT {
     }
 
     private static Accounting account(Path root, boolean fromFiles) throws IOException {
-        Link3 pvLink3 = Link3.read(root.resolve("chk/pv"));
-        long sealedMs = Math.min(Checkpoints.committedWatermarkMs(root.resolve("chk/pv")),
-                Checkpoints.committedWatermarkMs(root.resolve("chk/uv")));
+        Link3 link3 = Link3.read(root);
+        long sealedMs = Checkpoints.committedWatermarkMs(root.resolve("chk/windows"));
         Map<String, Long> pv = new TreeMap<>();
         for (Row r : Committed.rows(spark, root.resolve("parquet/pv"), "select window_start, page_id, pv from t")) {
             long ws = r.getTimestamp(0).toInstant().toEpochMilli();
@@ -308,7 +307,7 @@ class FileVsKafkaAccountingIT {
         Map<String, String> position = new HashMap<>();
         String cols = fromFiles ? "source_file" : "kafka_partition, kafka_offset";
         for (Row r : Committed.rows(spark, root.resolve("parquet/events"),
-                "select event_id, page_id, event_time, " + cols + " from t")) {
+                "select event_id, page_id, event_time, " + cols + ", input_file_name() from t")) {
             long ws = r.getTimestamp(2).toInstant().toEpochMilli() / WINDOW.toMillis() * WINDOW.toMillis();
             Instant windowEnd = Instant.ofEpochMilli(ws + WINDOW.toMillis());
             String id = r.isNullAt(0) ? "external@" + (fromFiles ? r.getString(3) : r.get(3) + "/" + r.get(4))
@@ -322,13 +321,13 @@ class FileVsKafkaAccountingIT {
                 if (!r.isNullAt(0)) {
                     assertThat(position.put(id, file + ":" + line)).as("event %s read twice", id).isNull();
                 }
-                isCounted = pvLink3.counted(windowEnd, file);
+                isCounted = link3.counted(windowEnd, r.getString(4));
             } else {
                 if (!r.isNullAt(0)) {
                     assertThat(position.put(id, r.getInt(3) + "/" + r.getLong(4))).as("event %s read twice", id)
                             .isNull();
                 }
-                isCounted = pvLink3.counted(windowEnd, r.getInt(3), r.getLong(4));
+                isCounted = link3.counted(windowEnd, r.getString(5));
             }
             if (ws + WINDOW.toMillis() > sealedMs) {
                 continue;
@@ -434,9 +433,8 @@ class FileVsKafkaAccountingIT {
         }
     }
 
-    /** Waits until the pv and uv queries have committed a batch whose watermark is at or past {@code at}. */
+    /** Waits until the windows query has committed a batch whose watermark is at or past {@code at}. */
     private static void awaitPvWatermark(ClickJob job, Path root, Instant at) {
-        awaitAll(job, () -> Checkpoints.committedWatermarkMs(root.resolve("chk/pv")) >= at.toEpochMilli()
-                && Checkpoints.committedWatermarkMs(root.resolve("chk/uv")) >= at.toEpochMilli());
+        awaitAll(job, () -> Checkpoints.committedWatermarkMs(root.resolve("chk/windows")) >= at.toEpochMilli());
     }
 }

@@ -1,6 +1,7 @@
 package io.streamingclicks.job;
 
 import io.streamingclicks.contract.QuarantineReason;
+import io.streamingclicks.contract.UvPrecision;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
 import io.streamingclicks.job.support.JobRun;
@@ -68,7 +69,6 @@ class PipelineIT {
             // Advances the watermark to T+15 min: both windows above are sealed and emitted.
             events.send("clock", "/clock", at(20, 0));
 
-            // uv and pv are separate queries with their own batches: wait for both to have emitted the two windows.
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                     Committed.rows(spark, run.output("pv"), "select * from t").size() >= 3
                             && Committed.rows(spark, run.output("uv"), "select * from t").size() >= 2);
@@ -117,10 +117,10 @@ class PipelineIT {
              JobRun run = JobRun.start(tmp, cluster.bootstrapServers(), topic)) {
             events.sendRaw(new ArrayList<>(bad.keySet()));
             events.sendRaw(seeds);
-            run.awaitCommitted("quarantine", events.sent());
+            run.awaitCommitted("ingest", events.sent());
             // The job keeps running after bad input: a valid event sent afterwards still lands.
             String after = events.send("u-after", "/after", at(2, 0));
-            run.awaitCommitted("events", events.sent());
+            run.awaitCommitted("ingest", events.sent());
             assertThat(run.job.queries()).allMatch(q -> q.isActive());
 
             List<Row> quarantined = Committed.rows(spark, run.output("quarantine"),
@@ -152,8 +152,8 @@ class PipelineIT {
 
     /**
      * The late-data checklist: an event 8 minutes late is included while the watermark has not passed its window
-     * and dropped once it has; link 3 (docs/accounting.md), read from chk/pv/offsets, names exactly the dropped
-     * events; uv of the window equals a batch approx_count_distinct over exactly the events it included.
+     * and dropped once it has; link 3 (docs/accounting.md), read from chk/windows, names exactly the dropped
+     * events; uv of the window equals a batch sketch over exactly the events its pv counted.
      */
     @Test
     void lateEventsAreIncludedUntilTheWatermarkPassesThenDroppedAndAccountedExactly() throws IOException {
@@ -166,23 +166,18 @@ class PipelineIT {
             onTime.add(events.send("u1", "/home", at(10, 30)));
             onTime.add(events.send("u2", "/home", at(11, 0)));
             events.send("clock", "/clock", at(18, 0));
-            run.awaitWatermark("pv", at(13, 0));
-            run.awaitWatermark("uv", at(13, 0));
+            run.awaitWatermark("windows", at(13, 0));
 
             // 8 minutes behind the newest event; the watermark (T+13) has not passed the window's end (T+15).
             String includedLate = events.send("u3", "/home", at(10, 0));
-            run.awaitCommitted("pv", events.sent());
-            run.awaitCommitted("uv", events.sent());
+            run.awaitWindowsCaughtUp(events.sent());
 
             events.send("clock", "/clock", at(21, 0));
-            run.awaitWatermark("pv", at(16, 0));
-            run.awaitWatermark("uv", at(16, 0));
+            run.awaitWatermark("windows", at(16, 0));
 
             // 8 minutes behind again, but now the watermark (T+16) has passed the window: dropped.
             String droppedLate = events.send("u4", "/home", at(13, 0));
-            run.awaitCommitted("pv", events.sent());
-            run.awaitCommitted("uv", events.sent());
-            run.awaitCommitted("events", events.sent());
+            run.awaitWindowsCaughtUp(events.sent());
 
             List<Row> pv = Committed.rows(spark, run.output("pv"),
                     "select page_id, pv from t where window_start = '" + Timestamp.from(windowStart) + "'");
@@ -190,7 +185,7 @@ class PipelineIT {
 
             // Link 3: the events of the window at or beyond the start offsets of the first batch whose late-row
             // filter watermark reached the window's end are the dropped ones, and Σpv counts exactly the others.
-            Map<Boolean, List<String>> byCounted = Link3.read(run.checkpoint("pv"))
+            Map<Boolean, List<String>> byCounted = Link3.read(run.root)
                     .split(spark, run.output("events"), windowStart, windowEnd);
             assertThat(byCounted.get(false)).containsExactly(droppedLate);
             Set<String> counted = new HashSet<>(byCounted.get(true));
@@ -199,21 +194,21 @@ class PipelineIT {
             assertThat(counted).isEqualTo(expectedCounted);
             assertThat(pv.stream().mapToLong(r -> r.getLong(1)).sum()).isEqualTo(counted.size());
 
-            // uv: the same sketch over exactly the included events gives the same number.
-            String included = Link3.read(run.checkpoint("uv"))
-                    .split(spark, run.output("events"), windowStart, windowEnd).get(true).stream()
+            // uv: the same sketch over exactly the events pv counted gives the same number.
+            String included = byCounted.get(true).stream()
                     .map(id -> "'" + id + "'").collect(Collectors.joining(","));
-            long expectedUv = Committed.rows(spark, run.output("events"), "select approx_count_distinct(user_id, "
-                    + run.options.uvRsd() + ") from t where event_id in (" + included + ")").get(0).getLong(0);
+            long expectedUv = Committed.rows(spark, run.output("events"), "select hll_sketch_estimate("
+                    + "hll_sketch_agg(user_id, " + run.options.lgK() + ")) from t where event_id in (" + included
+                    + ")").get(0).getLong(0);
             List<Row> uv = Committed.rows(spark, run.output("uv"),
                     "select uv from t where window_start = '" + Timestamp.from(windowStart) + "'");
             assertThat(uv).extracting(r -> r.getLong(0)).containsExactly(expectedUv);
             assertThat(expectedUv).isEqualTo(3L);
 
             // The progress log shows the drop as a signal (rows after partial aggregation, not events).
-            assertThat(Files.readAllLines(run.progress().resolve("pv.jsonl")))
+            assertThat(Files.readAllLines(run.progress().resolve("windows.jsonl")))
                     .anyMatch(l -> l.contains("\"num_rows_dropped_by_watermark\":1"))
-                    .allMatch(l -> l.startsWith("{\"query\":\"pv\""));
+                    .allMatch(l -> l.startsWith("{\"query\":\"windows\""));
         }
     }
 
@@ -238,23 +233,22 @@ class PipelineIT {
         try (Events events = new Events(cluster.bootstrapServers(), topic); JobRun run = started) {
             String onTime = events.send("u1", "/home", at(10, 30));
             events.send("clock", "/clock", at(18, 0));
-            run.awaitCommitted("pv", events.sent());
+            run.awaitWindowsCaughtUp(events.sent());
             // This batch raises the watermark to T+16, past the window's end.
             events.send("clock", "/clock", at(21, 0));
-            run.awaitCommitted("pv", events.sent());
+            run.awaitWindowsCaughtUp(events.sent());
             // Next batch: its offsets carry watermark T+16, but its late filter uses the previous one (T+13).
             String includedAfterPass = events.send("u2", "/home", at(13, 0));
-            run.awaitCommitted("pv", events.sent());
+            run.awaitWindowsCaughtUp(events.sent());
             // The batch after: filtered with T+16, dropped.
             String dropped = events.send("u3", "/home", at(13, 30));
-            run.awaitCommitted("pv", events.sent());
-            run.awaitCommitted("events", events.sent());
+            run.awaitWindowsCaughtUp(events.sent());
 
             List<Row> pv = Committed.rows(spark, run.output("pv"),
                     "select page_id, pv from t where window_start = '" + Timestamp.from(windowStart) + "'");
             assertThat(pv).extracting(r -> r.getString(0), r -> r.getLong(1)).containsExactly(tuple("/home", 2L));
 
-            Map<Boolean, List<String>> byCounted = Link3.read(run.checkpoint("pv"))
+            Map<Boolean, List<String>> byCounted = Link3.read(run.root)
                     .split(spark, run.output("events"), windowStart, windowEnd);
             assertThat(byCounted.get(true)).containsExactlyInAnyOrder(onTime, includedAfterPass);
             assertThat(byCounted.get(false)).containsExactly(dropped);
@@ -277,20 +271,21 @@ class PipelineIT {
             }
             events.sendRaw(batch);
             events.send("clock", "/clock", at(45, 0));
-            run.awaitCommitted("events", events.sent());
+            run.awaitCommitted("ingest", events.sent());
             await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                     !Committed.rows(spark, run.output("uv"), "select * from t").isEmpty());
             List<Row> uv = Committed.rows(spark, run.output("uv"),
                     "select uv from t where window_start = '" + Timestamp.from(at(30, 0)) + "'");
             assertThat(uv).hasSize(1);
             long estimate = uv.get(0).getLong(0);
-            // Spark's HLL++ at rsd 0.01 uses 2^14 registers: sigma = 1.04 / 128 = 0.8125 %.
-            double sigma = 1.04 / Math.sqrt(1 << 14);
+            // UV_RSD 0.01: lgK 14, 2^14 registers: sigma = 1.04 / 128 = 0.8125 %.
+            double sigma = UvPrecision.sigma(run.options.lgK());
             assertThat((double) Math.abs(estimate - users)).isLessThanOrEqualTo(3 * sigma * users);
-            long batchSketch = Committed.rows(spark, run.output("events"),
-                    "select approx_count_distinct(user_id, 0.01) from t where event_time >= '"
-                            + Timestamp.from(at(30, 0)) + "' and event_time < '" + Timestamp.from(at(35, 0)) + "'")
-                    .get(0).getLong(0);
+            // The same union of per-page sketches, in batch: the same registers, so the same estimate.
+            long batchSketch = Committed.rows(spark, run.output("events"), ("select hll_sketch_estimate("
+                    + "hll_union_agg(s)) from (select page_id, hll_sketch_agg(user_id, %d) as s from t where"
+                    + " event_time >= '%s' and event_time < '%s' group by page_id)").formatted(run.options.lgK(),
+                    Timestamp.from(at(30, 0)), Timestamp.from(at(35, 0)))).get(0).getLong(0);
             assertThat(estimate).isEqualTo(batchSketch);
         }
     }
@@ -311,7 +306,7 @@ class PipelineIT {
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() ->
                         Committed.rows(spark, run.output("pv"), "select * from t where " + sealedFilter).size() == 2
                                 && Committed.rows(spark, run.output("uv"), "select * from t").size() == 2);
-                run.awaitCommitted("pv", events.sent());
+                run.awaitWindowsCaughtUp(events.sent());
                 pvBefore = Committed.rows(spark, run.output("pv"), "select * from t order by window_start, page_id");
                 uvBefore = Committed.rows(spark, run.output("uv"), "select * from t order by window_start");
                 filesBefore = filesPerWindow(run.output("pv"));
@@ -347,13 +342,13 @@ class PipelineIT {
         try (Events events = new Events(cluster.bootstrapServers(), topic)) {
             try (JobRun run = JobRun.start(first, cluster.bootstrapServers(), topic, "--sinks", "events")) {
                 events.send("u1", "/a", at(0, 10));
-                run.awaitCommitted("events", events.sent());
+                run.awaitCommitted("ingest", events.sent());
             }
             Path otherOutput = tmp.resolve("elsewhere/parquet");
             assertThatThrownBy(() -> JobRun.start(first, cluster.bootstrapServers(), topic, "--sinks", "events",
                     "--output-root", otherOutput.toString()))
                     .isInstanceOf(IllegalStateException.class)
-                    .hasMessageContaining(first.resolve("chk/events").toString())
+                    .hasMessageContaining(first.resolve("chk/ingest").toString())
                     .hasMessageContaining("belongs to output")
                     .hasMessageContaining(otherOutput.resolve("events").toString());
             // And the other way round: a fresh checkpoint over an output that has committed batches.

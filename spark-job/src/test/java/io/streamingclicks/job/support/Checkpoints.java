@@ -2,6 +2,8 @@ package io.streamingclicks.job.support;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
+import io.streamingclicks.accounting.spark.CommittedOutput;
+import io.streamingclicks.accounting.spark.FileSourceLog;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -41,6 +43,16 @@ public final class Checkpoints {
         } catch (RuntimeException partlyWritten) {
             return false;
         }
+    }
+
+    /**
+     * The windows query of the data root {@code root} has committed a batch that read every events file committed so
+     * far ({@code chk/windows/sources/0} up to its last committed batch holds every file events/_spark_metadata names).
+     */
+    public static boolean windowsCaughtUp(Path root) {
+        List<String> files = CommittedOutput.read(root.resolve("parquet/events")).named().stream()
+                .map(p -> p.getFileName().toString()).toList();
+        return FileSourceLog.committed(root.resolve("chk/windows")).orElse(java.util.Set.of()).containsAll(files);
     }
 
     /** The watermark of the query's last committed batch (Kafka or file source); 0 before its first. */

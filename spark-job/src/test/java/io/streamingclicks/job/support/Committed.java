@@ -16,9 +16,10 @@ import java.util.stream.Stream;
 /** Reads a sink's committed output: exactly the files its {@code _spark_metadata} log names, never a glob. */
 public final class Committed {
 
-    /** The sinks written through Spark's file sink, each with a {@code _spark_metadata} log. */
-    public static final List<String> FILE_SINKS = Stream.of(DataRoot.Sink.UV, DataRoot.Sink.PV, DataRoot.Sink.EVENTS,
-            DataRoot.Sink.QUARANTINE).map(DataRoot.Sink::dir).toList();
+    /** The sinks, each committed through its own {@code _spark_metadata} log. */
+    public static final List<String> FILE_SINKS = Stream.of(DataRoot.Sink.values()).map(DataRoot.Sink::dir).toList();
+    /** The job's queries, each with its checkpoint {@code chk/<query>}. */
+    public static final List<String> QUERIES = Stream.of(DataRoot.Query.values()).map(DataRoot.Query::dir).toList();
 
     private Committed() {
     }

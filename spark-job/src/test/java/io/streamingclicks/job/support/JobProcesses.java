@@ -90,7 +90,7 @@ public final class JobProcesses implements AfterEachCallback {
             throws Exception {
         Path events = root.resolve("parquet/events");
         boolean landed = killUntilLandedIn("inside an events batch", attempts, start,
-                () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/events"), events));
+                () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/ingest"), events));
         List<Path> orphans = landed ? Committed.orphans(events) : List.of();
         assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file").isNotEmpty();
         return orphans;

@@ -57,6 +57,18 @@ public final class JobRun implements AutoCloseable {
         });
     }
 
+    /**
+     * Waits until the ingest query has committed {@code records} records and the windows query has then read every
+     * events file committed so far: each event sent is then in a windows batch, counted or dropped as late.
+     */
+    public void awaitWindowsCaughtUp(long records) {
+        awaitCommitted(DataRoot.Query.INGEST.dir(), records);
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            assertAlive();
+            return Checkpoints.windowsCaughtUp(root);
+        });
+    }
+
     /** Waits until the query reports a watermark at or past {@code at}. */
     public void awaitWatermark(String query, Instant at) {
         StreamingQuery q = job.query(query);
