@@ -6,8 +6,10 @@
 -- n (Top-N size, 10), window_ms (window length in ms, 300000), rsd (UV_RSD, 0.01), from_ts / to_ts (range of /api/uv).
 -- The service runs the named blocks below ("-- name: x"), binding every value through SET VARIABLE with a JDBC
 -- parameter; only the block "cli_setup" is replaced in the service by Java readers of the same files.
--- Output of the job's file source (--source files: events and quarantine rows with source_file set and null Kafka
--- columns) is accounted by (landing file, line) instead of (partition, offset): see landing_lines and accounted_files.
+-- The job runs two queries: ingest (chk/ingest) reads Kafka, or landing files with --source files, into events and
+-- quarantine; windows (chk/windows) reads the committed events parquet files with Spark's file source and writes uv,
+-- pv and topn. Link 2 on the file source is by (landing file, line) instead of (partition, offset): see
+-- landing_lines. Link 3 is by events parquet file on both sources: see pv_accounted.
 
 -- name: session
 -- No extension is downloaded or loaded behind the user's back: the file needs only DuckDB's built-in parquet and json.
@@ -90,50 +92,53 @@ SET VARIABLE uv_files = (SELECT list(file ORDER BY file) FROM committed_files(ge
 SET VARIABLE pv_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/pv'));
 SET VARIABLE events_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/events'));
 SET VARIABLE quarantine_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/quarantine'));
-CREATE OR REPLACE TEMP TABLE uv_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/uv');
-CREATE OR REPLACE TEMP TABLE pv_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/pv');
-CREATE OR REPLACE TEMP TABLE events_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/events');
-CREATE OR REPLACE TEMP TABLE quarantine_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/quarantine');
+SET VARIABLE topn_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/topn'));
+-- The ingest query's Kafka batches (none on the file source), then both queries' file-source batches and logs:
+-- 'ingest' on the file source (landing files), 'windows' always (the events parquet files it read).
+CREATE OR REPLACE TEMP TABLE ingest_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/ingest');
 CREATE OR REPLACE TEMP TABLE file_batches AS
-SELECT 'uv' AS query, * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/uv')
-UNION ALL SELECT 'pv', * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/pv')
-UNION ALL SELECT 'events', * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/events')
-UNION ALL SELECT 'quarantine', * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/quarantine');
+SELECT 'ingest' AS query, * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/ingest')
+UNION ALL SELECT 'windows', * FROM checkpoint_file_batches(getvariable('data_dir') || '/chk/windows');
 CREATE OR REPLACE TEMP TABLE source_files AS
-SELECT 'uv' AS query, * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/uv')
-UNION ALL SELECT 'pv', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/pv')
-UNION ALL SELECT 'events', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/events')
-UNION ALL SELECT 'quarantine', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/quarantine');
+SELECT 'ingest' AS query, * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/ingest')
+UNION ALL SELECT 'windows', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/windows');
 -- Every file in the landing directory that the file source can read (it skips names starting with . or _).
 SET VARIABLE landing_files = (SELECT list(file ORDER BY file) FROM glob(getvariable('data_dir') || '/landing/*')
                               WHERE NOT regexp_matches(file, '/[._][^/]*$'));
--- Sealed for the stack: the smaller of the uv and pv queries' watermarks (never the wall clock).
-SET VARIABLE sealed_ms = (SELECT least(
-  (SELECT max(watermark_ms) FROM (SELECT watermark_ms FROM uv_batches UNION ALL SELECT watermark_ms FROM file_batches WHERE query = 'uv')),
-  (SELECT max(watermark_ms) FROM (SELECT watermark_ms FROM pv_batches UNION ALL SELECT watermark_ms FROM file_batches WHERE query = 'pv'))));
+-- Sealed: the windows query's committed watermark (it writes uv, pv and topn of a window together; never the wall
+-- clock).
+SET VARIABLE sealed_ms = (SELECT max(watermark_ms) FROM file_batches WHERE query = 'windows');
 
 -- name: views
 -- The committed files named by the list in variable files_var, or no rows of the columns cols when the list is
 -- empty or null (a sink with nothing committed yet, an empty data root): read_parquet refuses an empty list, and
 -- DuckDB binds every branch of a query, so the choice is made in the text that query() binds. The views below cast
--- each column, so the empty relation has their types.
+-- each column, so the empty relation has their types. Column filename is the file each row was read from.
 CREATE OR REPLACE TEMP MACRO committed_rows(files_var, cols) AS TABLE
 SELECT * FROM query(CASE WHEN len(coalesce(getvariable(files_var), [])) > 0
-  THEN 'SELECT * FROM read_parquet(getvariable(''' || files_var || '''), hive_partitioning = false)'
-  ELSE 'SELECT NULL AS ' || replace(cols, ', ', ', NULL AS ') || ' LIMIT 0' END);
+  THEN 'SELECT * FROM read_parquet(getvariable(''' || files_var || '''), hive_partitioning = false, filename = true)'
+  ELSE 'SELECT NULL AS ' || replace(cols, ', ', ', NULL AS ') || ', NULL AS filename LIMIT 0' END);
 -- The sinks as the job wrote them (columns: io.streamingclicks.contract.OutputColumns), timestamps as UTC.
+-- uv_sketch: the window's HLL sketch (Apache DataSketches HLL_8 bytes, as Spark's hll_sketch_agg writes them).
 CREATE OR REPLACE TEMP VIEW uv AS
-SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end, CAST(uv AS BIGINT) AS uv
-FROM committed_rows('uv_files', 'window_start, window_end, uv');
+SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end, CAST(uv AS BIGINT) AS uv,
+       CAST(uv_sketch AS BLOB) AS uv_sketch
+FROM committed_rows('uv_files', 'window_start, window_end, uv, uv_sketch');
 CREATE OR REPLACE TEMP VIEW pv AS
 SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end,
        CAST(page_id AS VARCHAR) AS page_id, CAST(pv AS BIGINT) AS pv
 FROM committed_rows('pv_files', 'window_start, window_end, page_id, pv');
+CREATE OR REPLACE TEMP VIEW topn AS
+SELECT CAST(window_start AS TIMESTAMP) AS window_start, CAST(window_end AS TIMESTAMP) AS window_end,
+       CAST(rank AS INTEGER) AS rank, CAST(page_id AS VARCHAR) AS page_id, CAST(pv AS BIGINT) AS pv
+FROM committed_rows('topn_files', 'window_start, window_end, rank, page_id, pv');
+-- events_file: the name of the events parquet file holding the row (the last segment of the path on disk, so
+-- decoded), as the windows query's source log (chk/windows/sources/0) names the files it read: link 3's key.
 CREATE OR REPLACE TEMP VIEW events AS
 SELECT CAST(event_id AS VARCHAR) AS event_id, CAST(user_id AS VARCHAR) AS user_id, CAST(page_id AS VARCHAR) AS page_id,
        CAST(event_time AS TIMESTAMP) AS event_time, CAST(kafka_partition AS INTEGER) AS kafka_partition,
        CAST(kafka_offset AS BIGINT) AS kafka_offset, CAST(kafka_timestamp AS TIMESTAMP) AS kafka_timestamp,
-       CAST(source_file AS VARCHAR) AS source_file,
+       CAST(source_file AS VARCHAR) AS source_file, regexp_extract(CAST(filename AS VARCHAR), '[^/]+$') AS events_file,
        epoch_ms(CAST(event_time AS TIMESTAMP)) // getvariable('window_ms') * getvariable('window_ms') AS ws_ms
 FROM (SELECT * FROM committed_rows('events_files', 'event_id, user_id, page_id, event_time, kafka_partition, kafka_offset, kafka_timestamp')
       UNION ALL BY NAME SELECT NULL::VARCHAR AS source_file WHERE false);
@@ -169,12 +174,9 @@ CREATE OR REPLACE TEMP VIEW committed_source_files AS
 SELECT s.query, s.source_file, s.source_batch FROM source_files s
 JOIN (SELECT query, max(end_log_offset) AS e FROM file_batches GROUP BY 1) b USING (query)
 WHERE s.source_batch <= b.e;
--- Link 2 on the file source checks the files both the events and the quarantine queries have committed (the
--- events query alone when there is no quarantine query); the others are pending.
+-- Link 2 on the file source checks the landing files the ingest query has committed; the others are pending.
 CREATE OR REPLACE TEMP VIEW landing_checked AS
-SELECT source_file FROM committed_source_files WHERE query = 'events'
-  AND (source_file IN (SELECT source_file FROM committed_source_files WHERE query = 'quarantine')
-       OR NOT EXISTS (SELECT 1 FROM file_batches WHERE query = 'quarantine'));
+SELECT source_file FROM committed_source_files WHERE query = 'ingest';
 -- Every problem of link 2 on the file source, one row each: a line no row holds (missing), rows beyond a line's
 -- count (repeated, named by the first line they match), rows of a checked file that match no line of it
 -- (not_in_file), a checked file gone from the landing directory (file_gone).
@@ -193,56 +195,24 @@ SELECT rk.source_file, kl.line, CASE WHEN kl.line IS NULL THEN 'not_in_file' ELS
 FROM rk LEFT JOIN kl USING (source_file, k) WHERE rk.n_rows > coalesce(kl.n_lines, 0)
 UNION ALL
 SELECT source_file, NULL, 'file_gone', 1 FROM landing_checked WHERE source_file NOT IN (SELECT source_file FROM on_disk);
--- Link 3 (docs/accounting.md) for each query: window w is counted by the first batch j whose late-row filter watermark is
--- >= end(w). In Spark 3.5 batch j filters late rows with the watermark of batch j-1 (offsets/(j-1)'s
--- batchWatermarkMs; MicroBatchExecution passes the previous batch's metadata, see spark-job/README.md), so an event
--- arriving in the very batch that seals its window is still counted. An event of w is counted iff its offset is below batch j's start
--- offset in its partition, otherwise it was dropped as late. Windows not sealed for the stack are left out, and so
--- are windows the events sink has not caught up with (pending).
--- accounted('pv_batches') / accounted('uv_batches'): the same rule for each aggregate query's checkpoint.
-CREATE OR REPLACE TEMP MACRO accounted(batches) AS TABLE
-WITH sealed AS (SELECT DISTINCT ws_ms FROM events
-                WHERE kafka_partition IS NOT NULL AND ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
-j AS (SELECT s.ws_ms, min(b.batch_id) AS batch_id FROM sealed s
-      JOIN (SELECT batch_id, lag(watermark_ms) OVER (ORDER BY batch_id) AS filter_watermark_ms
-            FROM (SELECT DISTINCT batch_id, watermark_ms FROM query_table(batches))) b
-        ON b.filter_watermark_ms >= s.ws_ms + getvariable('window_ms')
-      GROUP BY s.ws_ms),
-starts AS (SELECT j.ws_ms, b.kafka_partition, coalesce(b.start_offset, 0) AS start_offset
-           FROM j JOIN query_table(batches) b USING (batch_id)),
-caught_up AS (SELECT s.ws_ms FROM starts s
-              LEFT JOIN (SELECT kafka_partition, max(end_offset) AS e FROM events_batches GROUP BY 1) eb USING (kafka_partition)
-              GROUP BY s.ws_ms
-              HAVING bool_and(eb.e IS NULL OR eb.e >= s.start_offset) OR NOT EXISTS (SELECT 1 FROM events_batches))
-SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset, e.source_file,
-       coalesce(e.kafka_offset < s.start_offset, false) AS counted
-FROM events e JOIN caught_up USING (ws_ms)
-LEFT JOIN starts s ON s.ws_ms = e.ws_ms AND s.kafka_partition = e.kafka_partition
-WHERE e.kafka_partition IS NOT NULL;
--- The same rule on the file source's output, by file instead of offset: batch j read the log batches after the
--- previous batch's logOffset, so an event of w is counted iff its file's log batch in this query's source log
--- (chk/<query>/sources/0) is <= batch j's start logOffset; otherwise it was dropped as late. A window waits
--- (pending) until the events query has committed every file the aggregate query read before batch j.
-CREATE OR REPLACE TEMP MACRO accounted_files(q) AS TABLE
-WITH fb AS (SELECT batch_id, watermark_ms, start_log_offset FROM file_batches WHERE query = q),
-sealed AS (SELECT DISTINCT ws_ms FROM events
-           WHERE source_file IS NOT NULL AND ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
-j AS (SELECT s.ws_ms, min(b.batch_id) AS batch_id FROM sealed s
-      JOIN (SELECT batch_id, lag(watermark_ms) OVER (ORDER BY batch_id) AS filter_watermark_ms FROM fb) b
-        ON b.filter_watermark_ms >= s.ws_ms + getvariable('window_ms')
-      GROUP BY s.ws_ms),
-starts AS (SELECT j.ws_ms, coalesce(fb.start_log_offset, -1) AS start_log_offset FROM j JOIN fb USING (batch_id)),
-read_by AS (SELECT source_file, source_batch FROM source_files WHERE query = q),
-caught_up AS (SELECT s.ws_ms, s.start_log_offset FROM starts s
-              WHERE NOT EXISTS (SELECT 1 FROM file_batches WHERE query = 'events')
-                 OR NOT EXISTS (SELECT 1 FROM read_by r WHERE r.source_batch <= s.start_log_offset
-                                AND r.source_file NOT IN (SELECT source_file FROM committed_source_files WHERE query = 'events')))
-SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset, e.source_file,
-       coalesce(r.source_batch <= c.start_log_offset, false) AS counted
-FROM events e JOIN caught_up c USING (ws_ms) LEFT JOIN read_by r ON r.source_file = e.source_file
-WHERE e.source_file IS NOT NULL;
-CREATE OR REPLACE TEMP VIEW pv_accounted AS SELECT * FROM accounted('pv_batches') UNION ALL SELECT * FROM accounted_files('pv');
-CREATE OR REPLACE TEMP VIEW uv_accounted AS SELECT * FROM accounted('uv_batches') UNION ALL SELECT * FROM accounted_files('uv');
+-- Link 3 (docs/accounting.md): the windows query (uv, pv and topn from the same rows) reads the committed events
+-- parquet files with Spark's file source, so an event row is keyed by its events file. Window w is filtered first by
+-- batch j whose late-row filter watermark is >= end(w); in Spark 3.5 that is the watermark of batch j-1
+-- (offsets/(j-1)'s batchWatermarkMs; MicroBatchExecution passes the previous batch's metadata, see
+-- spark-job/README.md), so j-1 is the first batch whose own watermark reaches end(w), and an event arriving in the
+-- very batch that seals its window is still counted. An event of w was counted iff its events file is listed in
+-- chk/windows/sources/0 at a log batch <= batch j-1's logOffset; otherwise it was dropped as late (a file not listed
+-- at all too: every batch that reads it later filters w). Only windows sealed by the windows query's committed
+-- watermark, on either source; uv and topn use the same rows.
+CREATE OR REPLACE TEMP VIEW pv_accounted AS
+WITH wb AS (SELECT batch_id, watermark_ms, end_log_offset FROM file_batches WHERE query = 'windows'),
+sealed AS (SELECT DISTINCT ws_ms FROM events WHERE ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
+boundary AS (SELECT s.ws_ms, arg_min(wb.end_log_offset, wb.batch_id) AS log_offset
+             FROM sealed s JOIN wb ON wb.watermark_ms >= s.ws_ms + getvariable('window_ms') GROUP BY s.ws_ms),
+read_by AS (SELECT source_file AS events_file, source_batch FROM source_files WHERE query = 'windows')
+SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset, e.source_file, e.events_file,
+       coalesce(r.source_batch <= b.log_offset, false) AS counted
+FROM events e JOIN boundary b USING (ws_ms) LEFT JOIN read_by r USING (events_file);
 
 -- name: latest_sealed_window
 SELECT max(window_start) AS window_start FROM pv
@@ -267,13 +237,14 @@ WHERE getvariable('sealed_ms') IS NULL OR epoch_ms(coalesce(u.window_end, p.wind
 ORDER BY 1;
 
 -- name: uv_sanity
--- Window UV sanity: the HLL uv against COUNT(DISTINCT user_id) over the events the window
--- counted, with the error in units of the sketch's sigma (Spark's HLL++: m = 2^ceil(2 log2(1.106 / rsd)),
--- sigma = 1.04 / sqrt(m)).
+-- Window UV sanity: the HLL uv against COUNT(DISTINCT user_id) over the events the window counted, with the error
+-- in units of the sketch's sigma: the window sketch has 2^lgK registers, lgK = ceil(2 log2(1.04 / rsd)), sigma =
+-- 1.04 / sqrt(2^lgK) (io.streamingclicks.contract.UvPrecision; the service binds uv_sigma from it).
 WITH exact AS (SELECT ws_ms, count(DISTINCT user_id) FILTER (WHERE counted) AS exact, count(*) FILTER (WHERE NOT counted) AS late
-               FROM uv_accounted GROUP BY ws_ms),
+               FROM pv_accounted GROUP BY ws_ms),
 hll AS (SELECT epoch_ms(window_start) AS ws_ms, sum(uv) AS uv FROM uv GROUP BY 1),
-sigma AS (SELECT 1.04 / sqrt(pow(2, ceil(2 * log2(1.106 / coalesce(getvariable('rsd'), 0.01))))) AS s)
+sigma AS (SELECT coalesce(getvariable('uv_sigma'),
+                          1.04 / sqrt(pow(2, ceil(2 * log2(1.04 / coalesce(getvariable('rsd'), 0.01)) - 1e-9)))) AS s)
 SELECT epoch_ms(ws_ms) AS window_start, hll.uv AS hll, exact.exact, exact.late,
        CASE WHEN exact.exact > 0 AND hll.uv IS NOT NULL THEN (hll.uv - exact.exact) / exact.exact END AS rel_error,
        CASE WHEN exact.exact > 0 AND hll.uv IS NOT NULL THEN abs(hll.uv - exact.exact) / exact.exact / sigma.s END AS sigmas
@@ -283,25 +254,26 @@ WHERE (getvariable('from_ts') IS NULL OR ws_ms >= epoch_ms(CAST(getvariable('fro
 ORDER BY 1;
 
 -- name: pv_accounting
--- Link 3: per sealed window, the pv total must equal the events the pv query counted; the rest were dropped as late.
+-- Link 3: per sealed window, the pv total must equal the events the windows query counted; the rest were dropped as
+-- late.
 SELECT epoch_ms(a.ws_ms) AS window_start, count(*) FILTER (WHERE a.counted) AS expected_pv,
        coalesce(max(p.pv), 0) AS pv, count(*) FILTER (WHERE NOT a.counted) AS late_events
 FROM pv_accounted a LEFT JOIN (SELECT epoch_ms(window_start) AS ws_ms, sum(pv) AS pv FROM pv GROUP BY 1) p USING (ws_ms)
 GROUP BY a.ws_ms ORDER BY 1;
 
 -- name: late_events
--- The events of sealed windows that the pv query dropped as late (the dashboard names them): by Kafka partition
--- and offset, or by landing file and line (1-based; an event without event_id cannot be told from its file's
--- other external lines, its line stays null).
+-- The events of sealed windows that the windows query dropped as late (the dashboard names them): by Kafka
+-- partition and offset, or by landing file and line (1-based; an event without event_id cannot be told from its
+-- file's other external lines, its line stays null), and the events parquet file holding each.
 SELECT epoch_ms(a.ws_ms) AS window_start, a.event_id, a.page_id, a.kafka_partition, a.kafka_offset, a.source_file,
-       lk.line AS source_line
+       lk.line AS source_line, a.events_file
 FROM pv_accounted a
 LEFT JOIN (SELECT source_file, k, min(line) AS line FROM line_keys WHERE starts_with(k, 'e:') GROUP BY ALL) lk
   ON lk.source_file = a.source_file AND lk.k = 'e:' || a.event_id
-WHERE NOT a.counted ORDER BY a.kafka_partition, a.kafka_offset, a.source_file, source_line LIMIT 1000;
+WHERE NOT a.counted ORDER BY a.kafka_partition, a.kafka_offset, a.source_file, source_line, a.events_file LIMIT 1000;
 
 -- name: late_event_files
--- The landing files holding events the pv query dropped as late (the service reads only these to name lines).
+-- The landing files holding events the windows query dropped as late (the service reads only these to name lines).
 SELECT DISTINCT source_file FROM pv_accounted WHERE NOT counted AND source_file IS NOT NULL;
 
 -- name: dq_nulls_uv
@@ -325,12 +297,9 @@ SELECT coalesce(sum(c - 1), 0) AS bad, count(*) AS keys FROM (SELECT count(*) AS
 SELECT coalesce(sum(c - 1), 0) AS bad, count(*) AS ids FROM (SELECT count(*) AS c FROM events WHERE event_id IS NOT NULL GROUP BY event_id);
 
 -- name: dq_offsets
--- Link 2: per partition, the offsets in events and quarantine together, from the first one read up to the smaller
--- of the two queries' committed end offsets: no gap, no repeat.
-WITH bound AS (
-  SELECT kafka_partition, min(e) AS end_offset FROM (
-    SELECT kafka_partition, max(end_offset) AS e FROM events_batches GROUP BY 1
-    UNION ALL SELECT kafka_partition, max(end_offset) FROM quarantine_batches GROUP BY 1) GROUP BY 1),
+-- Link 2: per partition, the offsets in events and quarantine together (one ingest query writes both), from the
+-- first one read up to the ingest query's committed end offsets: no gap, no repeat.
+WITH bound AS (SELECT kafka_partition, max(end_offset) AS end_offset FROM ingest_batches GROUP BY 1),
 o AS (SELECT kafka_partition, kafka_offset FROM events WHERE kafka_partition IS NOT NULL
       UNION ALL SELECT kafka_partition, kafka_offset FROM quarantine WHERE kafka_partition IS NOT NULL),
 per AS (
@@ -343,11 +312,11 @@ SELECT kafka_partition, first_offset, end_offset, (end_offset - first_offset) - 
 FROM per ORDER BY kafka_partition;
 
 -- name: dq_landing_lines
--- Link 2 on the file source: every line of every landing file that the events and quarantine queries have
--- committed appears exactly once in events or quarantine (problems in landing_line_problems).
+-- Link 2 on the file source: every line of every landing file that the ingest query has committed appears exactly
+-- once in events or quarantine (problems in landing_line_problems).
 SELECT (SELECT count(*) FROM landing_checked) AS files,
        (SELECT count(*) FROM landing_lines WHERE source_file IN (SELECT source_file FROM landing_checked)) AS lines,
-       (SELECT count(DISTINCT source_file) FROM source_files WHERE query IN ('events', 'quarantine')
+       (SELECT count(DISTINCT source_file) FROM source_files WHERE query = 'ingest'
           AND source_file NOT IN (SELECT source_file FROM landing_checked)) AS pending_files,
        coalesce((SELECT sum(n) FROM landing_line_problems WHERE problem = 'missing'), 0) AS missing,
        coalesce((SELECT sum(n) FROM landing_line_problems WHERE problem IN ('repeated', 'not_in_file')), 0) AS repeated,
@@ -384,13 +353,27 @@ WITH pending AS (
   SELECT DISTINCT epoch_ms(date_trunc('second', CAST(try_cast(try(json_extract_string(text, '$.event_time')) AS TIMESTAMPTZ) AS TIMESTAMP))) AS second_ms,
          try(json_extract_string(text, '$.page_id')) AS page_id
   FROM landing_lines
-  WHERE source_file NOT IN (SELECT source_file FROM committed_source_files WHERE query = 'events')
+  WHERE source_file NOT IN (SELECT source_file FROM committed_source_files WHERE query = 'ingest')
     AND try(json_extract_string(text, '$.event_id')) IS NOT NULL),
 ev AS (SELECT epoch_ms(date_trunc('second', event_time)) AS second_ms, page_id, count(*) AS n
        FROM events WHERE event_id IS NOT NULL AND source_file IS NOT NULL GROUP BY 1, 2)
 SELECT coalesce(ev.second_ms, p.second_ms) AS second_ms, coalesce(ev.page_id, p.page_id) AS page_id,
        coalesce(ev.n, 0) AS n, p.second_ms IS NOT NULL AS pending
 FROM ev FULL JOIN pending p ON ev.second_ms = p.second_ms AND ev.page_id = p.page_id;
+
+-- name: dq_topn_vs_pv
+-- parquet/topn (committed files only, through its _spark_metadata) against the Top-N of committed pv: windows in
+-- both whose ranking (rank, page_id, pv for rank <= the sink's N; ties by page_id) differs or appears twice.
+WITH t AS (SELECT window_start, CAST(rank AS BIGINT) AS rank, page_id, pv FROM topn),
+n AS (SELECT max(rank) AS n FROM t),
+w AS (SELECT DISTINCT window_start FROM t WHERE window_start IN (SELECT window_start FROM pv)),
+expected AS (SELECT window_start, rank, page_id, pv FROM (
+               SELECT window_start, page_id, pv, row_number() OVER (PARTITION BY window_start ORDER BY pv DESC, page_id) AS rank
+               FROM pv WHERE window_start IN (SELECT window_start FROM w))
+             WHERE rank <= (SELECT n FROM n)),
+actual AS (SELECT * FROM t WHERE window_start IN (SELECT window_start FROM w)),
+diff AS ((SELECT * FROM expected EXCEPT ALL SELECT * FROM actual) UNION ALL (SELECT * FROM actual EXCEPT ALL SELECT * FROM expected))
+SELECT (SELECT count(DISTINCT window_start) FROM diff) AS bad, (SELECT count(*) FROM w) AS windows, (SELECT n FROM n) AS n;
 
 -- name: external_events
 SELECT count(*) AS n FROM events WHERE event_id IS NULL;

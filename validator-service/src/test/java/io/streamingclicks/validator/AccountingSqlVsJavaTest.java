@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +29,7 @@ import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.Windows;
 import io.streamingclicks.validator.fixture.LogEdgeCases;
@@ -38,14 +38,19 @@ import io.streamingclicks.validator.fixture.StackFixture;
 /**
  * The validator computes the accounting in DuckDB SQL ({@code queries.sql}: its {@code cli_setup} readers, its views
  * and link statements, run as the CLI runs them); the accounting module holds the Java definition. On the same data
- * roots both must give the same answer: the committed files of each sink, each query's checkpoint batches, the
- * file-source logs, link 2 and link 3. The roots: {@link LogEdgeCases} (a compacted log with leftovers, {@code .crc}
+ * roots both must give the same answer: the committed files of each sink, the ingest query's Kafka batches, both
+ * queries' file-source batches and logs, link 2 (over chk/ingest) and link 3 (over chk/windows and its source log
+ * of events parquet files). The roots: {@link LogEdgeCases} (a compacted log with leftovers, {@code .crc}
  * files and a delete, URI-escaped names, a torn last line, a missing commit, empty sinks), an empty root, and the
  * simulated stack of {@link StackFixture} on Kafka (healthy, and with an event lost) and on files.
  */
 class AccountingSqlVsJavaTest {
 
-    private static final List<Sink> SINKS = List.of(Sink.UV, Sink.PV, Sink.EVENTS, Sink.QUARANTINE);
+    private static final List<Sink> SINKS = List.of(Sink.values());
+
+    /** A committed row of events or quarantine read back: where from, the events file holding it, its window. */
+    record Row(Integer partition, Long offset, String eventsFile, Instant windowStart) {
+    }
 
     @TempDir
     static Path tmp;
@@ -64,13 +69,14 @@ class AccountingSqlVsJavaTest {
             // and neither is wrong in the same way as the other
             assertThat(sqlFiles(c, Sink.PV)).containsExactlyInAnyOrderElementsOf(LogEdgeCases.PV_COMMITTED.stream()
                     .map(f -> sinkDir(edges.root(), Sink.PV).resolve(f).toString()).toList());
-            assertThat(sqlSourceFiles(c, Sink.EVENTS)).containsEntry("clicks three.jsonl", 3L)
-                    .containsEntry("clicks-10%.jsonl", 10L).containsEntry("clicks-\u00e9.jsonl", 10L)
-                    .containsEntry("clicks-11.jsonl", 11L).hasSize(13);
-            assertThat(sqlBatches(c, Sink.PV)).containsExactly("0 wm=0 p0 null..5", "0 wm=0 p1 null..3",
+            assertThat(sqlSourceFiles(c, Query.WINDOWS)).containsEntry("part-00003 three.parquet", 3L)
+                    .containsEntry("part-00010-%.parquet", 10L).containsEntry("part-00010-\u00e9.parquet", 10L)
+                    .containsEntry("part-00011.parquet", 11L).hasSize(13);
+            assertThat(sqlBatches(c)).containsExactly("0 wm=0 p0 null..5", "0 wm=0 p1 null..3",
                     "2 wm=1795300000000 p0 9..12", "2 wm=1795300000000 p1 3..8", "2 wm=1795300000000 p2 4..6");
-            assertThat(sqlFileBatches(c, Sink.EVENTS)).containsExactly("0 wm=0 log null..3",
+            assertThat(sqlFileBatches(c, Query.WINDOWS)).containsExactly("0 wm=0 log null..3",
                     "1 wm=1795300000000 log 3..10");
+            assertThat(sqlFileBatches(c, Query.INGEST)).isEmpty();
         }
     }
 
@@ -91,26 +97,33 @@ class AccountingSqlVsJavaTest {
 
     @Test
     void linksTwoAndThreeAgreeWhenTheyHoldAndWhenAnEventIsLost() throws Exception {
-        for (boolean lose : new boolean[] {false, true}) {
-            StackFixture f = new StackFixture(tmp.resolve(lose ? "lost" : "healthy"));
-            f.dropOneEvent = lose;
+        for (String variant : List.of("healthy", "lost", "files")) {
+            StackFixture f = new StackFixture(tmp.resolve(variant));
+            f.dropOneEvent = variant.equals("lost");
+            f.fileSource = variant.equals("files");
             f.write();
             try (Connection c = cli()) {
                 runFile(c, f.root());
-                List<Link3.Event> events = readBack(c, f.root(), Sink.EVENTS);
-                List<Link3.Event> quarantined = readBack(c, f.root(), Sink.QUARANTINE);
+                List<Row> events = readBack(c, f.root(), Sink.EVENTS);
 
-                Link2 link2 = Link2.check(reads(events, quarantined), committedEnd(f.root()));
-                Map<Integer, String> javaLink2 = new TreeMap<>();
-                link2.partitions().forEach((p, r) -> javaLink2.put(p, r.first() + ".." + r.end() + " gaps="
-                        + r.missing() + " repeats=" + r.repeats().values().stream().mapToLong(n -> n - 1).sum()));
-                Map<Integer, String> sqlLink2 = new TreeMap<>();
-                rows(c, "dq_offsets").forEach(r -> sqlLink2.put((Integer) r.get("kafka_partition"), r.get("first_offset")
-                        + ".." + r.get("end_offset") + " gaps=" + r.get("gaps") + " repeats=" + r.get("repeats")));
-                assertThat(sqlLink2).as("link 2, lose=%s", lose).isEqualTo(javaLink2).hasSize(3);
-                assertThat(link2.holds()).isEqualTo(!lose);
+                if (!f.fileSource) {
+                    List<Row> quarantined = readBack(c, f.root(), Sink.QUARANTINE);
+                    Link2 link2 = Link2.check(CheckpointLog.read(chk(f.root(), Query.INGEST)),
+                            reads(events, quarantined));
+                    Map<Integer, String> javaLink2 = new TreeMap<>();
+                    link2.partitions().forEach((p, r) -> javaLink2.put(p, r.first() + ".." + r.end() + " gaps="
+                            + r.missing() + " repeats=" + r.repeats().values().stream().mapToLong(n -> n - 1).sum()));
+                    Map<Integer, String> sqlLink2 = new TreeMap<>();
+                    rows(c, "dq_offsets").forEach(r -> sqlLink2.put((Integer) r.get("kafka_partition"),
+                            r.get("first_offset") + ".." + r.get("end_offset") + " gaps=" + r.get("gaps")
+                                    + " repeats=" + r.get("repeats")));
+                    assertThat(sqlLink2).as("link 2, %s", variant).isEqualTo(javaLink2).hasSize(3);
+                    assertThat(link2.holds()).isEqualTo(!variant.equals("lost"));
+                }
 
-                Link3 link3 = Link3.of(CheckpointLog.read(chk(f.root(), Sink.PV)), StackFixture.WINDOW, events);
+                Path windows = chk(f.root(), Query.WINDOWS);
+                Link3 link3 = Link3.of(CheckpointLog.read(windows), FileSourceLog.read(windows), StackFixture.WINDOW,
+                        events.stream().map(e -> new Link3.Event(e.eventsFile(), e.windowStart())).toList());
                 Map<Instant, String> sqlLink3 = new TreeMap<>();
                 for (Map<String, Object> w : query(c, "SELECT epoch_ms(window_start) AS ws, expected_pv, late_events"
                         + " FROM (" + statement("pv_accounting") + ")")) {
@@ -124,7 +137,7 @@ class AccountingSqlVsJavaTest {
                         javaLink3.put(ws, w.counted() + " counted, " + w.droppedLate() + " late");
                     }
                 });
-                assertThat(sqlLink3).as("link 3, lose=%s", lose).isEqualTo(javaLink3).hasSize(f.sealedWindowCount());
+                assertThat(sqlLink3).as("link 3, %s", variant).isEqualTo(javaLink3).hasSize(f.sealedWindowCount());
                 Map<Instant, Long> lateByWindow = new TreeMap<>();
                 for (Map<String, Object> e : query(c, "SELECT epoch_ms(window_start) AS ws FROM ("
                         + statement("late_events") + ")")) {
@@ -136,24 +149,27 @@ class AccountingSqlVsJavaTest {
                         javaLate.put(ws, w.droppedLate());
                     }
                 });
-                assertThat(lateByWindow).as("late_events").isEqualTo(javaLate)
+                assertThat(lateByWindow).as("late_events, %s", variant).isEqualTo(javaLate)
                         .containsExactly(Map.entry(f.windowStart(0), 3L));
             }
         }
     }
 
-    /** Every reader of cli_setup against its Java counterpart, per sink (the file has run on {@code root}). */
+    /** Every reader of cli_setup against its Java counterpart, per sink and per query (the file ran on root). */
     static void assertReadersAgree(Connection c, Path root) throws SQLException {
         for (Sink s : SINKS) {
             assertThat(sqlFiles(c, s)).as("committed files of %s under %s", s, root)
                     .containsExactlyInAnyOrderElementsOf(CommittedOutput.read(sinkDir(root, s)).named().stream()
                             .map(Path::toString).toList());
-            CheckpointLog log = CheckpointLog.read(chk(root, s));
-            assertThat(sqlBatches(c, s)).as("%s_batches under %s", s.dir(), root).isEqualTo(javaBatches(log));
-            assertThat(sqlFileBatches(c, s)).as("file_batches of %s under %s", s.dir(), root)
+        }
+        assertThat(sqlBatches(c)).as("ingest_batches under %s", root)
+                .isEqualTo(javaBatches(CheckpointLog.read(chk(root, Query.INGEST))));
+        for (Query q : Query.values()) {
+            CheckpointLog log = CheckpointLog.read(chk(root, q));
+            assertThat(sqlFileBatches(c, q)).as("file_batches of %s under %s", q.dir(), root)
                     .isEqualTo(javaFileBatches(log));
-            assertThat(sqlSourceFiles(c, s)).as("source_files of %s under %s", s.dir(), root)
-                    .isEqualTo(FileSourceLog.read(chk(root, s)));
+            assertThat(sqlSourceFiles(c, q)).as("source_files of %s under %s", q.dir(), root)
+                    .isEqualTo(FileSourceLog.read(chk(root, q)));
         }
     }
 
@@ -162,8 +178,8 @@ class AccountingSqlVsJavaTest {
                 .map(r -> Path.of((String) r.get("f")).normalize().toString()).toList();
     }
 
-    static List<String> sqlBatches(Connection c, Sink s) throws SQLException {
-        return query(c, "SELECT * FROM " + s.dir() + "_batches ORDER BY batch_id, kafka_partition").stream()
+    static List<String> sqlBatches(Connection c) throws SQLException {
+        return query(c, "SELECT * FROM ingest_batches ORDER BY batch_id, kafka_partition").stream()
                 .map(r -> kafkaRow((Long) r.get("batch_id"), (Long) r.get("watermark_ms"),
                         (Integer) r.get("kafka_partition"), (Long) r.get("start_offset"), (Long) r.get("end_offset")))
                 .toList();
@@ -191,8 +207,8 @@ class AccountingSqlVsJavaTest {
         return batch + " wm=" + watermark + " p" + partition + " " + start + ".." + end;
     }
 
-    static List<String> sqlFileBatches(Connection c, Sink s) throws SQLException {
-        return query(c, "SELECT * FROM file_batches WHERE query = '" + s.dir() + "' ORDER BY batch_id").stream()
+    static List<String> sqlFileBatches(Connection c, Query q) throws SQLException {
+        return query(c, "SELECT * FROM file_batches WHERE query = '" + q.dir() + "' ORDER BY batch_id").stream()
                 .map(r -> r.get("batch_id") + " wm=" + r.get("watermark_ms") + " log " + r.get("start_log_offset")
                         + ".." + r.get("end_log_offset")).toList();
     }
@@ -212,18 +228,19 @@ class AccountingSqlVsJavaTest {
         return out;
     }
 
-    static Map<String, Long> sqlSourceFiles(Connection c, Sink s) throws SQLException {
+    static Map<String, Long> sqlSourceFiles(Connection c, Query q) throws SQLException {
         Map<String, Long> out = new TreeMap<>();
-        query(c, "SELECT * FROM source_files WHERE query = '" + s.dir() + "'")
+        query(c, "SELECT * FROM source_files WHERE query = '" + q.dir() + "'")
                 .forEach(r -> out.put((String) r.get("source_file"), (Long) r.get("source_batch")));
         return out;
     }
 
     /**
      * The rows of a sink's committed files (as the Java reader names them) read back with DuckDB: (partition,
-     * offset, window) as plain values for the Java links. Quarantine rows have no event time: window start null.
+     * offset, the name of the file holding the row, window) as plain values for the Java links; the file name is cut
+     * from the path here, in Java. Quarantine rows have no event time: window start null.
      */
-    static List<Link3.Event> readBack(Connection c, Path root, Sink s) throws SQLException {
+    static List<Row> readBack(Connection c, Path root, Sink s) throws SQLException {
         List<String> files = CommittedOutput.read(sinkDir(root, s)).files().stream().map(Path::toString).toList();
         if (files.isEmpty()) {
             return List.of();
@@ -233,37 +250,23 @@ class AccountingSqlVsJavaTest {
             ps.execute();
         }
         String time = s == Sink.EVENTS ? "epoch_ms(event_time)" : "NULL::BIGINT";
-        List<Link3.Event> out = new ArrayList<>();
+        List<Row> out = new ArrayList<>();
         for (Map<String, Object> r : query(c, "SELECT kafka_partition, kafka_offset, " + time
-                + " AS event_ms FROM read_parquet(getvariable('java_files'))")) {
+                + " AS event_ms, filename FROM read_parquet(getvariable('java_files'), filename = true)")) {
             Long t = (Long) r.get("event_ms");
-            out.add(new Link3.Event((Integer) r.get("kafka_partition"), (Long) r.get("kafka_offset"),
+            out.add(new Row((Integer) r.get("kafka_partition"), (Long) r.get("kafka_offset"),
+                    Path.of((String) r.get("filename")).getFileName().toString(),
                     t == null ? null : Windows.start(Instant.ofEpochMilli(t), StackFixture.WINDOW)));
         }
-        out.sort(Comparator.comparingInt(Link3.Event::partition).thenComparingLong(Link3.Event::offset));
         return out;
     }
 
-    static List<Link2.Read> reads(List<Link3.Event> events, List<Link3.Event> quarantined) {
+    static List<Link2.Read> reads(List<Row> events, List<Row> quarantined) {
         List<Link2.Read> out = new ArrayList<>();
-        for (List<Link3.Event> l : List.of(events, quarantined)) {
+        for (List<Row> l : List.of(events, quarantined)) {
             l.forEach(e -> out.add(new Link2.Read(e.partition(), e.offset())));
         }
         return out;
-    }
-
-    /**
-     * Per partition, the committed end offset link 2 checks up to: the smaller of the events and the quarantine
-     * queries' last committed batch (both write what the same records become; past the smaller, one has not
-     * committed its part yet).
-     */
-    static Map<Integer, Long> committedEnd(Path root) {
-        Map<Integer, Long> end = new TreeMap<>();
-        for (Sink s : List.of(Sink.EVENTS, Sink.QUARANTINE)) {
-            CheckpointLog.read(chk(root, s)).lastCommitted().ifPresent(b ->
-                    b.endOffsets().forEach((p, o) -> end.merge(p, o, Math::min)));
-        }
-        return end;
     }
 
     static String statement(String name) {
@@ -274,7 +277,7 @@ class AccountingSqlVsJavaTest {
         return root.resolve(DataRoot.PARQUET).resolve(s.dir());
     }
 
-    static Path chk(Path root, Sink s) {
-        return root.resolve(DataRoot.CHECKPOINTS).resolve(s.dir());
+    static Path chk(Path root, Query q) {
+        return root.resolve(DataRoot.CHECKPOINTS).resolve(q.dir());
     }
 }

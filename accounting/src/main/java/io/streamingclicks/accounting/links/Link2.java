@@ -8,11 +8,14 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
+import io.streamingclicks.accounting.spark.CheckpointLog;
+
 /**
  * Link 2, what the job read to what it wrote (docs/accounting.md): per Kafka partition, the offsets present in the
  * events and quarantine outputs together are contiguous from the first offset read up to the committed end offset
- * (exclusive, from the events query's last committed {@code offsets/N}): no gap (a record lost), no repeat (a record
- * written twice), none at or past the end (output of a batch that did not commit) nor before a start the caller gives.
+ * (exclusive, from the ingest query's last committed {@code offsets/N}: one query writes both outputs, batch N of it
+ * is {@code _spark_metadata/N} of both): no gap (a record lost), no repeat (a record written twice), none at or past
+ * the end (output of a batch that did not commit) nor before a start the caller gives.
  *
  * @param partitions per partition, what was found
  */
@@ -52,6 +55,25 @@ public record Link2(Map<Integer, Partition> partitions) {
 
     public boolean holds() {
         return partitions.values().stream().allMatch(Partition::holds);
+    }
+
+    /**
+     * Over the ingest query's checkpoint ({@code chk/ingest}): up to the end offsets of its last committed batch
+     * (nothing committed: every row read is outside), from the first offset read per partition.
+     *
+     * @param ingest the ingest query's checkpoint, on Kafka
+     * @param reads  every committed row of events and quarantine, as (partition, offset)
+     * @throws IllegalArgumentException when the ingest query read the file source (link 2 is then by landing line)
+     */
+    public static Link2 check(CheckpointLog ingest, Collection<Read> reads) {
+        Map<Integer, Long> end = ingest.lastCommitted().map(b -> {
+            if (b.fileLogOffset() != null) {
+                throw new IllegalArgumentException("ingest batch " + b.batchId() + " read the file source"
+                        + " ({\"logOffset\":" + b.fileLogOffset() + "}), not Kafka: link 2 there is by landing line");
+            }
+            return b.endOffsets();
+        }).orElse(Map.of());
+        return check(reads, end);
     }
 
     /**

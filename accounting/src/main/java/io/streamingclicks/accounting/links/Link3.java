@@ -8,41 +8,57 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
+import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
 
 /**
- * Link 3, what the job read to what a windowed query counted (docs/accounting.md): per window of the query, the
- * events of that window read below the query's late boundary were counted, the rest dropped as late. The boundary is
- * {@link CheckpointLog#lateBoundary}: the start offsets of the first batch j whose late-row filter, which uses the
- * watermark of batch j-1, reaches the window's end. So Σpv(window) = {@code counted}, exactly, for a window the
- * query has sealed.
+ * Link 3, what the ingest query wrote to what the windows query counted (docs/accounting.md). The windows query is a
+ * file source over the committed events parquet files, so an event row is identified by the events file holding it:
+ * that file's name (the last path segment, URI escapes decoded, as {@code chk/windows/sources/0} names it, see
+ * {@link io.streamingclicks.accounting.spark.FileSourceLog#fileName}) and the first log batch of the windows query's
+ * source log that listed it. Per window, an event was counted iff its file's log batch is {@code <=} the
+ * {@code logOffset} of batch j-1 ({@link CheckpointLog#lateBoundaryBatch}: j is the first batch whose late-row
+ * filter, the watermark of batch j-1, reaches the window's end); otherwise it was dropped as late. A file the source
+ * log does not list was not read yet: for a window the query has sealed every batch that reads it filters with a
+ * watermark past the window's end, so its events are dropped as late too. The same for the Kafka and the files
+ * variant of the ingest query. So Σpv(window) = {@code counted}, exactly, for a window the windows query has sealed;
+ * uv and topn come from the same rows of the same batches.
  *
  * @param windows per window start, the split
  */
 public record Link3(Map<Instant, Window> windows) {
 
-    /** One event the query read: where from, and the start of the window its event time falls in. */
-    public record Event(int partition, long offset, Instant windowStart) {
+    /**
+     * One committed row of {@code parquet/events}: the events file holding it (its decoded name, no directory) and
+     * the start of the window its event time falls in.
+     */
+    public record Event(String eventsFile, Instant windowStart) {
     }
 
     /**
-     * @param boundary the late boundary per partition, empty when no batch filters the window yet (all counted)
+     * @param boundary the {@code logOffset} of batch j-1, empty when no planned batch's watermark reaches the
+     *                 window's end yet (every event of it read so far was counted)
      */
-    public record Window(Instant start, long counted, long droppedLate, Optional<Map<Integer, Long>> boundary) {
+    public record Window(Instant start, long counted, long droppedLate, Optional<Long> boundary) {
     }
 
     /**
-     * @param log    the query's checkpoint (the pv or uv query, not the events query: each has its own batches)
-     * @param size   the window length
-     * @param events the events the query read (from the events output: the same Kafka records)
+     * @param windowsLog       the windows query's checkpoint ({@code chk/windows})
+     * @param windowsSourceLog its file-source log ({@code FileSourceLog.read(chk/windows)}): events file name to
+     *                         the first log batch that listed it
+     * @param size             the window length
+     * @param events           the committed rows of {@code parquet/events}
      */
-    public static Link3 of(CheckpointLog log, Duration size, Collection<Event> events) {
-        Map<Instant, Optional<Map<Integer, Long>>> boundaries = new HashMap<>();
+    public static Link3 of(CheckpointLog windowsLog, Map<String, Long> windowsSourceLog, Duration size,
+                           Collection<Event> events) {
+        Map<Instant, Optional<Long>> boundaries = new HashMap<>();
         Map<Instant, long[]> split = new TreeMap<>();
         for (Event e : events) {
-            Optional<Map<Integer, Long>> b = boundaries.computeIfAbsent(e.windowStart(),
-                    w -> log.lateBoundary(w.plus(size)));
-            boolean counted = counted(b, e.partition(), e.offset());
+            Instant end = e.windowStart().plus(size);
+            boundaries.computeIfAbsent(e.windowStart(), w -> windowsLog.lateBoundaryBatch(end)
+                    .map(Link3::logOffset));
+            Long logBatch = windowsSourceLog.get(e.eventsFile());
+            boolean counted = logBatch != null && countedFromFile(windowsLog, end, logBatch);
             split.computeIfAbsent(e.windowStart(), w -> new long[2])[counted ? 0 : 1]++;
         }
         Map<Instant, Window> out = new TreeMap<>();
@@ -51,28 +67,22 @@ public record Link3(Map<Instant, Window> windows) {
     }
 
     /**
-     * Whether the query counted an event of a window read at ({@code partition}, {@code offset}), given the window's
-     * late boundary ({@link CheckpointLog#lateBoundary}; empty: no batch filters the window yet, so it was counted).
+     * Whether the windows query counted an event of the window ending {@code windowEnd} read from an events file its
+     * source log ({@link io.streamingclicks.accounting.spark.FileSourceLog#read}) listed in log batch
+     * {@code logBatch}: iff that log batch is {@code <=} the {@code logOffset} of the boundary batch j-1
+     * ({@link CheckpointLog#lateBoundaryBatch}); counted while no batch filters the window. A file the log does not
+     * list was not read: not counted, for a sealed window (see the class comment).
      */
-    public static boolean counted(Optional<Map<Integer, Long>> boundary, int partition, long offset) {
-        // A partition the boundary batch does not name was not read yet then: all of it comes later, as late.
-        return boundary.map(m -> offset < m.getOrDefault(partition, 0L)).orElse(true);
+    public static boolean countedFromFile(CheckpointLog windowsLog, Instant windowEnd, long logBatch) {
+        return windowsLog.lateBoundaryBatch(windowEnd).map(b -> logBatch <= logOffset(b)).orElse(true);
     }
 
-    /**
-     * The file source's link 3 (there are no offsets): an event of the window ending {@code windowEnd}, read from a
-     * file that the query's source log ({@link io.streamingclicks.accounting.spark.FileSourceLog#read}) listed in log
-     * batch {@code logBatch}, was counted iff that log batch is {@code <=} the {@code logOffset} of the boundary
-     * batch j-1 ({@link CheckpointLog#lateBoundaryBatch}); counted while no batch filters the window.
-     */
-    public static boolean countedFromFile(CheckpointLog log, Instant windowEnd, long logBatch) {
-        return log.lateBoundaryBatch(windowEnd).map(b -> {
-            if (b.fileLogOffset() == null) {
-                throw new IllegalArgumentException("batch " + b.batchId() + " read Kafka offsets, not a file-source"
-                        + " log: use counted(boundary, partition, offset)");
-            }
-            return logBatch <= b.fileLogOffset();
-        }).orElse(true);
+    private static long logOffset(BatchOffsets b) {
+        if (b.fileLogOffset() == null) {
+            throw new IllegalArgumentException("batch " + b.batchId() + " read Kafka offsets, not a file-source log:"
+                    + " link 3 reads the windows query's checkpoint (chk/windows), not the ingest query's");
+        }
+        return b.fileLogOffset();
     }
 
     /** The events counted in the window starting at {@code start}; 0 for a window with no event read. */

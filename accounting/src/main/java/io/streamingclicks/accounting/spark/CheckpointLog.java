@@ -114,8 +114,8 @@ public final class CheckpointLog {
     /**
      * For a window ending at {@code windowEnd}: the start offsets, per partition, of the first batch whose late-row
      * filter watermark is {@code >= windowEnd} (the end offsets of the batch before it). Events of the window below
-     * them were counted, the others dropped as late. Empty while no planned batch filters the window: every event of
-     * it read so far was counted.
+     * them were counted, the others dropped as late. Empty while no planned batch's watermark reaches the window's
+     * end: every event of it read so far was counted.
      */
     public Optional<Map<Integer, Long>> lateBoundary(Instant windowEnd) {
         return lateBoundaryBatch(windowEnd).map(BatchOffsets::endOffsets);
@@ -123,17 +123,14 @@ public final class CheckpointLog {
 
     /**
      * The batch whose end is {@link #lateBoundary}: batch j-1 of the first batch j whose late-row filter watermark is
-     * {@code >= windowEnd}. On the file source its {@link BatchOffsets#fileLogOffset} is the boundary: files of the
-     * source log up to it were read before the window was filtered. Empty while no planned batch filters the window.
+     * {@code >= windowEnd}, i.e. the first planned batch whose own watermark is {@code >= windowEnd}. Batch j need
+     * not be planned yet: whenever it runs, it filters with that watermark, so whatever it reads of the window is
+     * dropped. On the file source its {@link BatchOffsets#fileLogOffset} is the boundary: files of the source log up
+     * to it were read before the window was filtered. Empty while no planned batch's watermark reaches the window.
      */
     public Optional<BatchOffsets> lateBoundaryBatch(Instant windowEnd) {
         long end = windowEnd.toEpochMilli();
-        for (BatchOffsets b : batches.values()) {
-            if (batches.containsKey(b.batchId() - 1) && lateFilterWatermarkMs(b.batchId()) >= end) {
-                return Optional.of(batches.get(b.batchId() - 1));
-            }
-        }
-        return Optional.empty();
+        return batches.values().stream().filter(b -> b.watermarkMs() >= end).findFirst();
     }
 
     static BatchOffsets parse(String where, long id, List<String> lines, boolean committed) {

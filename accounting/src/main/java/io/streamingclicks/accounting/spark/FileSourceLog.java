@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.streamingclicks.contract.DataRoot;
+
 /**
  * The file source's log of a query ({@code chk/<query>/sources/0}): files {@code N} and {@code N.compact} named as
  * {@link SparkMetadataLog} describes, each a {@code v1} header then one JSON line per file the source listed,
@@ -34,10 +36,6 @@ public final class FileSourceLog {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int ATTEMPTS = 10;
-
-    /** What the file-source queries under a checkpoint root have read: {@code queries} counts their checkpoints. */
-    public record Read(int queries, Set<String> byEveryQuery) {
-    }
 
     private FileSourceLog() {
     }
@@ -141,35 +139,12 @@ public final class FileSourceLog {
     }
 
     /**
-     * The file names read in a committed batch by every file-source query under {@code chkRoot} (one checkpoint
-     * directory per query): what the producer's landing retention may delete. Kafka queries hold nothing back.
+     * The landing files the ingest query ({@code chkRoot/ingest}, the only query that reads {@code landing/}) has
+     * read in a committed batch: what the producer's landing retention may delete. {@code chk/windows} is a file
+     * source too, but over the events parquet files, never a reader of {@code landing/}: it is not consulted. Empty
+     * when the ingest query has no file-source log (it reads Kafka, or has not started): then nothing may be deleted.
      */
-    public static Read committedByEveryQuery(Path chkRoot) {
-        Set<String> common = null;
-        int queries = 0;
-        for (Path q : list(chkRoot)) {
-            Optional<Set<String>> read = committed(q);
-            if (read.isEmpty()) {
-                continue;
-            }
-            queries++;
-            if (common == null) {
-                common = new HashSet<>(read.get());
-            } else {
-                common.retainAll(read.get());
-            }
-        }
-        return new Read(queries, common == null ? Set.of() : Set.copyOf(common));
-    }
-
-    private static List<Path> list(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(Files::isDirectory).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + dir, e);
-        }
+    public static Optional<Set<String>> committedByIngest(Path chkRoot) {
+        return committed(chkRoot.resolve(DataRoot.Query.INGEST.dir()));
     }
 }

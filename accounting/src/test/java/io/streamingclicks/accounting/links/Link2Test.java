@@ -1,7 +1,11 @@
 package io.streamingclicks.accounting.links;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +13,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import io.streamingclicks.accounting.links.Link2.Range;
+import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.accounting.links.Link2.Read;
 
 class Link2Test {
@@ -57,5 +62,33 @@ class Link2Test {
         assertThat(Link2.check(reads(0, 0, 5), Map.of(0, 2L), Map.of(0, 5L)).partitions().get(0).outside())
                 .isEqualTo(2);
         assertThat(Link2.check(List.of(new Read(3, 0)), Map.of()).partitions().get(3).outside()).isEqualTo(1);
+    }
+
+    @Test
+    void overTheIngestCheckpointTheEndIsItsLastCommittedBatchs() throws Exception {
+        Path chk = Files.createTempDirectory("ingest");
+        writeOffsets(chk, 0, "{\"clickstream_events\":{\"0\":3,\"1\":2}}");
+        writeOffsets(chk, 1, "{\"clickstream_events\":{\"0\":6,\"1\":2}}");
+        writeOffsets(chk, 2, "{\"clickstream_events\":{\"0\":9,\"1\":4}}");
+        Files.createDirectories(chk.resolve("commits"));
+        Files.writeString(chk.resolve("commits/0"), "v1\n{}");
+        Files.writeString(chk.resolve("commits/1"), "v1\n{}");
+        // events and quarantine rows together; batch 2 wrote offset 6 of partition 0 but has not committed
+        List<Read> r = new ArrayList<>(reads(0, 0, 7));
+        r.addAll(reads(1, 0, 2));
+        Link2 l = Link2.check(CheckpointLog.read(chk), r);
+        assertThat(l.partitions().get(0).end()).isEqualTo(6);
+        assertThat(l.partitions().get(0).outside()).as("offset 6 of the uncommitted batch").isEqualTo(1);
+        assertThat(l.partitions().get(1).holds()).isTrue();
+
+        writeOffsets(chk, 3, "{\"logOffset\":0}");
+        Files.writeString(chk.resolve("commits/3"), "v1\n{}");
+        assertThatThrownBy(() -> Link2.check(
+                CheckpointLog.read(chk), r)).hasMessageContaining("landing line");
+    }
+
+    static void writeOffsets(Path chk, long batch, String source) throws IOException {
+        Files.createDirectories(chk.resolve("offsets"));
+        Files.writeString(chk.resolve("offsets/" + batch), "v1\n{\"batchWatermarkMs\":0}\n" + source);
     }
 }

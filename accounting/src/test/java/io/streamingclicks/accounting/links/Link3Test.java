@@ -10,15 +10,19 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.streamingclicks.accounting.links.Link3.Event;
 import io.streamingclicks.accounting.spark.CheckpointLog;
+import io.streamingclicks.accounting.spark.FileSourceLog;
 
-/** Link 3 on a checkpoint written as Spark 3.5 writes it: the window's split is at batch j's start, not j-1's. */
+/**
+ * Link 3 on a windows checkpoint written as Spark 3.5 writes it (a file source over the events parquet files): the
+ * window's split is at batch j-1's logOffset, not batch j's, and an events file the source log does not list was
+ * not counted.
+ */
 class Link3Test {
 
     static final Instant W0 = Instant.parse("2026-11-21T22:50:00Z");
@@ -27,52 +31,55 @@ class Link3Test {
     @TempDir
     Path chk;
 
-    void offsets(long batch, Instant watermark, long p0) throws IOException {
-        Path f = chk.resolve("offsets/" + batch);
-        Files.createDirectories(f.getParent());
-        Files.writeString(f, "v1\n{\"batchWatermarkMs\":" + watermark.toEpochMilli() + "}\n{\"t\":{\"0\":" + p0 + "}}");
-    }
-
-    void fileOffsets(long batch, Instant watermark, long logOffset) throws IOException {
+    void offsets(long batch, Instant watermark, long logOffset) throws IOException {
         Path f = chk.resolve("offsets/" + batch);
         Files.createDirectories(f.getParent());
         Files.writeString(f, "v1\n{\"batchWatermarkMs\":" + watermark.toEpochMilli() + "}\n{\"logOffset\":" + logOffset
                 + "}");
     }
 
+    /** Log batch {@code batch} of chk/windows/sources/0, listing events files as Spark's file source logs them. */
+    void sourceLog(long batch, String... files) throws IOException {
+        StringBuilder sb = new StringBuilder("v1");
+        for (String f : files) {
+            sb.append("\n{\"path\":\"file:///data/parquet/events/date=2026-11-21/hour=22/").append(f)
+                    .append("\",\"timestamp\":1,\"batchId\":").append(batch).append('}');
+        }
+        Path p = chk.resolve("sources/0/" + batch);
+        Files.createDirectories(p.getParent());
+        Files.writeString(p, sb.toString());
+    }
+
     @Test
-    void eventsBelowTheStartOfTheFirstBatchFilteringTheWindowAreCountedTheRestDropped() throws Exception {
-        offsets(0, Instant.EPOCH, 4);
-        offsets(1, W0.plus(MINUTE), 6); // seals window W0 with its own watermark ...
-        offsets(2, W0.plus(MINUTE), 9); // ... but only batch 2 filters with it: rows of W0 at offsets >= 6 drop
+    void eventsInFilesListedUpToTheLogOffsetOfBatchJMinusOneAreCountedTheRestDropped() throws Exception {
+        sourceLog(0, "a.parquet");
+        sourceLog(1, "b.parquet");
+        sourceLog(2, "c.parquet");
+        sourceLog(3, "d%20e.parquet"); // a name with a space, escaped in the log's URI
+        offsets(0, Instant.EPOCH, 0);
+        offsets(1, W0.plus(MINUTE), 1); // seals window W0 with its own watermark ...
+        offsets(2, W0.plus(MINUTE), 3); // ... but only batch 2 filters with it: files of log batches > 1 drop
         CheckpointLog log = CheckpointLog.read(chk);
-        List<Event> events = List.of(new Event(0, 0, W0), new Event(0, 3, W0), new Event(0, 4, W0),
-                new Event(0, 5, W0), new Event(0, 6, W0), new Event(0, 8, W0), new Event(0, 7, W0.plus(MINUTE)),
-                new Event(1, 0, W0));
-        Link3 l = Link3.of(log, MINUTE, events);
+        Map<String, Long> source = FileSourceLog.read(chk);
+        List<Event> events = List.of(new Event("a.parquet", W0), new Event("a.parquet", W0),
+                new Event("b.parquet", W0), new Event("c.parquet", W0), new Event("d e.parquet", W0),
+                new Event("never-read.parquet", W0), new Event("c.parquet", W0.plus(MINUTE)));
+        Link3 l = Link3.of(log, source, MINUTE, events);
         Link3.Window w0 = l.windows().get(W0);
-        assertThat(w0.counted()).as("offsets 0, 3, 4, 5 of partition 0").isEqualTo(4);
-        assertThat(w0.droppedLate()).as("offsets 6, 8, and partition 1 which batch 1 had not read").isEqualTo(3);
-        assertThat(w0.boundary()).contains(Map.of(0, 6L));
+        assertThat(w0.counted()).as("a twice and b: log batches 0 and 1").isEqualTo(3);
+        assertThat(w0.droppedLate()).as("c and 'd e' (log batches 2, 3), and a file the log never listed")
+                .isEqualTo(3);
+        assertThat(w0.boundary()).contains(1L);
         assertThat(l.counted(W0.plus(MINUTE))).as("no batch filters the newest window").isEqualTo(1);
         assertThat(l.windows().get(W0.plus(MINUTE)).boundary()).isEmpty();
         assertThat(l.counted(W0.minus(MINUTE))).isZero();
     }
 
     @Test
-    void oneEventIsCountedBelowItsPartitionsBoundaryOrWhileNoBatchFiltersItsWindow() {
-        Optional<Map<Integer, Long>> boundary = Optional.of(Map.of(0, 6L));
-        assertThat(Link3.counted(boundary, 0, 5)).isTrue();
-        assertThat(Link3.counted(boundary, 0, 6)).isFalse();
-        assertThat(Link3.counted(boundary, 1, 0)).as("a partition the boundary batch had not read").isFalse();
-        assertThat(Link3.counted(Optional.empty(), 1, 1_000)).isTrue();
-    }
-
-    @Test
-    void onTheFileSourceAFileCountsIffItsLogBatchIsAtMostTheLogOffsetOfBatchJMinusOne() throws Exception {
-        fileOffsets(0, Instant.EPOCH, 0);
-        fileOffsets(1, W0.plus(MINUTE), 2); // seals window W0 with its own watermark ...
-        fileOffsets(2, W0.plus(MINUTE), 4); // ... but only batch 2 filters with it: files of log batches > 2 drop
+    void oneFileCountsIffItsLogBatchIsAtMostTheLogOffsetOfBatchJMinusOne() throws Exception {
+        offsets(0, Instant.EPOCH, 0);
+        offsets(1, W0.plus(MINUTE), 2);
+        offsets(2, W0.plus(MINUTE), 4);
         CheckpointLog log = CheckpointLog.read(chk);
         assertThat(log.lateBoundaryBatch(W0.plus(MINUTE)).orElseThrow().batchId()).isEqualTo(1);
         assertThat(Link3.countedFromFile(log, W0.plus(MINUTE), 2)).isTrue();
@@ -82,11 +89,12 @@ class Link3Test {
     }
 
     @Test
-    void theFileRuleOnAKafkaCheckpointIsAnError() throws Exception {
-        offsets(0, Instant.EPOCH, 4);
-        offsets(1, W0.plus(MINUTE), 6);
-        offsets(2, W0.plus(MINUTE), 9);
+    void theIngestQuerysKafkaCheckpointIsNotTheWindowsQuerysAndSaysSo() throws Exception {
+        Path f = chk.resolve("offsets/0");
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "v1\n{\"batchWatermarkMs\":" + W0.plus(MINUTE).toEpochMilli()
+                + "}\n{\"clickstream_events\":{\"0\":4}}");
         assertThatThrownBy(() -> Link3.countedFromFile(CheckpointLog.read(chk), W0.plus(MINUTE), 0))
-                .hasMessageContaining("Kafka offsets");
+                .hasMessageContaining("Kafka offsets").hasMessageContaining("chk/windows");
     }
 }

@@ -63,6 +63,20 @@ class CheckpointLogTest {
     }
 
     @Test
+    void theLastPlannedBatchIsTheBoundaryOnceItsWatermarkReachesTheWindowTheNextBatchWillFilter() throws Exception {
+        kafkaOffsets(chk, 0, 0, 5, 7);
+        kafkaOffsets(chk, 1, W1, 9, 12);
+        commit(chk, 0);
+        commit(chk, 1);
+        // No batch 2 yet: whenever it runs it filters with batch 1's watermark, so rows of the window ending at W1
+        // past batch 1's end offsets are dropped.
+        CheckpointLog log = CheckpointLog.read(chk);
+        assertThat(log.lateBoundaryBatch(Instant.ofEpochMilli(W1)).orElseThrow().batchId()).isEqualTo(1);
+        assertThat(log.lateBoundary(Instant.ofEpochMilli(W1))).contains(Map.of(0, 9L, 1, 12L));
+        assertThat(log.lateBoundary(Instant.ofEpochMilli(W1 + 1))).isEmpty();
+    }
+
+    @Test
     void batchesPurgedByRetentionAreNotThereAndDoNotBreakTheRule() throws Exception {
         kafkaOffsets(chk, 100, W1, 9, 12);
         kafkaOffsets(chk, 101, W2, 15, 20);

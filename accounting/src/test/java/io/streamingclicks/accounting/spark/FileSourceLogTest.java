@@ -80,34 +80,39 @@ class FileSourceLogTest {
     }
 
     @Test
-    void onlyFilesUpToTheLastCommittedLogOffsetOfEveryFileQueryCountAsRead() throws Exception {
-        // pv: log batches 0..9 compacted (files f0, f1), 10 a delta (f2), 11 planned by an uncommitted batch (f3).
-        // Query batches and log batches differ: pv ran no-data batches, so its batch 12 read up to log batch 10.
-        write(log("pv").resolve("9.compact"), "v1\n" + entry("f0", 3) + "\n" + entry("f1", 9));
-        write(log("pv").resolve("10"), "v1\n" + entry("f2", 10));
-        write(log("pv").resolve("11"), "v1\n" + entry("f3", 11));
-        fileOffsets(chk.resolve("pv"), 11, 9);
-        fileOffsets(chk.resolve("pv"), 12, 10);
-        fileOffsets(chk.resolve("pv"), 13, 11);
-        commit(chk.resolve("pv"), 11);
-        commit(chk.resolve("pv"), 12);
-        // events: f2 is in log batch 1, which its query has planned but not committed.
-        write(log("events").resolve("0"), "v1\n" + entry("f0", 0) + "\n" + entry("f1", 0));
-        write(log("events").resolve("1"), "v1\n" + entry("f2", 1) + "\n" + entry("f3", 1));
-        fileOffsets(chk.resolve("events"), 0, 0);
-        fileOffsets(chk.resolve("events"), 1, 1);
-        commit(chk.resolve("events"), 0);
-        // A Kafka query holds nothing back.
-        write(log("uv").resolve("0"), "v1\n{\"clickstream_events\":{\"0\":0}}");
-        kafkaOffsets(chk.resolve("uv"), 0, 0, 1, 1);
-        commit(chk.resolve("uv"), 0);
+    void onlyFilesUpToTheLastCommittedLogOffsetOfTheIngestQueryCountAsRead() throws Exception {
+        // ingest: log batches 0..9 compacted (files f0, f1), 10 a delta (f2), 11 planned by an uncommitted batch (f3).
+        // Query batches and log batches differ: ingest ran no-data batches, so its batch 12 read up to log batch 10.
+        write(log("ingest").resolve("9.compact"), "v1\n" + entry("f0", 3) + "\n" + entry("f1", 9));
+        write(log("ingest").resolve("10"), "v1\n" + entry("f2", 10));
+        write(log("ingest").resolve("11"), "v1\n" + entry("f3", 11));
+        fileOffsets(chk.resolve("ingest"), 11, 9);
+        fileOffsets(chk.resolve("ingest"), 12, 10);
+        fileOffsets(chk.resolve("ingest"), 13, 11);
+        commit(chk.resolve("ingest"), 11);
+        commit(chk.resolve("ingest"), 12);
+        // windows is a file source too, but over the events parquet files: it has read none of the landing files,
+        // and must not hold them back.
+        write(log("windows").resolve("0"), "v1\n{\"path\":\"file:///d/parquet/events/date=2026-11-21/hour=22/"
+                + "part-00000-a.c000.snappy.parquet\",\"timestamp\":1,\"batchId\":0}");
+        fileOffsets(chk.resolve("windows"), 0, 0);
+        commit(chk.resolve("windows"), 0);
 
-        assertThat(FileSourceLog.committed(chk.resolve("pv"))).contains(Set.of("f0", "f1", "f2"));
-        assertThat(FileSourceLog.committed(chk.resolve("uv"))).isEmpty();
-        assertThat(FileSourceLog.committedByEveryQuery(chk)).isEqualTo(new FileSourceLog.Read(2, Set.of("f0", "f1")));
-        commit(chk.resolve("events"), 1);
-        assertThat(FileSourceLog.committedByEveryQuery(chk).byEveryQuery()).containsExactlyInAnyOrder("f0", "f1", "f2");
-        assertThat(FileSourceLog.committedByEveryQuery(chk.resolve("absent"))).isEqualTo(new FileSourceLog.Read(0,
-                Set.of()));
+        assertThat(FileSourceLog.committed(chk.resolve("ingest"))).contains(Set.of("f0", "f1", "f2"));
+        assertThat(FileSourceLog.committed(chk.resolve("windows"))).contains(Set.of("part-00000-a.c000.snappy.parquet"));
+        assertThat(FileSourceLog.committedByIngest(chk)).as("the landing files the ingest query committed, whatever"
+                + " chk/windows read").contains(Set.of("f0", "f1", "f2"));
+        commit(chk.resolve("ingest"), 13);
+        assertThat(FileSourceLog.committedByIngest(chk).orElseThrow()).containsExactlyInAnyOrder("f0", "f1", "f2", "f3");
+        assertThat(FileSourceLog.committedByIngest(chk.resolve("absent"))).isEmpty();
+    }
+
+    @Test
+    void aKafkaIngestQueryHoldsNoLandingFile() throws Exception {
+        write(log("ingest").resolve("0"), "\u0000v1\n{\"clickstream_events\":{\"0\":0}}");
+        kafkaOffsets(chk.resolve("ingest"), 0, 0, 1, 1);
+        commit(chk.resolve("ingest"), 0);
+        assertThat(FileSourceLog.committed(chk.resolve("ingest"))).isEmpty();
+        assertThat(FileSourceLog.committedByIngest(chk)).isEmpty();
     }
 }

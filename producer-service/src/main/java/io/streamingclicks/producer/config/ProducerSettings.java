@@ -115,7 +115,7 @@ public class ProducerSettings {
 
     /**
      * Landing mode: how old a landing file must be before it may be deleted (only once it is booked in the ledger and
-     * every file-source query of the job has read it in a committed batch); empty (unset, blank or {@code off}, the
+     * the job's ingest query has read it in a committed batch); empty (unset, blank or {@code off}, the
      * default): never delete.
      */
     public java.util.Optional<Duration> landingRetention() {

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -27,8 +28,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Optional pruning of {@code DATA_DIR/landing} ({@code PRODUCER_LANDING_RETENTION}): deletes a landing file once it is
- * older than the retention, booked in the ledger on disk, and read in a committed batch by every file-source query
- * of the Spark job ({@link FileSourceLog}, from {@code DATA_DIR/chk}). Deleting a file the job has not read would
+ * older than the retention, booked in the ledger on disk, and read in a committed batch by the job's ingest query,
+ * the only one that reads {@code landing/} ({@link FileSourceLog#committedByIngest}, from {@code DATA_DIR/chk/ingest};
+ * {@code chk/windows} is a file source over the events parquet files, not over landing). Deleting a file the job has not read would
  * lose its events; deleting one the ledger has not booked would make a crash recovery miss it.
  */
 @ApplicationScoped
@@ -64,7 +66,7 @@ public class LandingRetention {
             try {
                 List<String> deleted = prune(landing, chk, retention, Instant.now(), ledger::bookedThrough);
                 if (!deleted.isEmpty()) {
-                    LOG.infof("landing retention: deleted %d files older than %s, booked and read by every query"
+                    LOG.infof("landing retention: deleted %d files older than %s, booked and read by the ingest query"
                             + " (%s .. %s)", deleted.size(), retention, deleted.get(0), deleted.get(deleted.size() - 1));
                 }
             } catch (RuntimeException e) {
@@ -72,8 +74,8 @@ public class LandingRetention {
                 LOG.warnf("landing retention: pass skipped: %s", e.getMessage());
             }
         }, period, period, TimeUnit.MILLISECONDS);
-        LOG.infof("landing retention %s: files in %s are deleted once older, booked in the ledger and read by every"
-                + " file-source query in %s", retention, landing, chk);
+        LOG.infof("landing retention %s: files in %s are deleted once older, booked in the ledger and read by the"
+                + " ingest query (%s/ingest)", retention, landing, chk);
     }
 
     public synchronized void stop() {
@@ -85,8 +87,8 @@ public class LandingRetention {
 
     /**
      * One pass: deletes each landing file whose last modification is before {@code now - retention}, whose sequence
-     * number is at most {@code bookedThrough(run)}, and that every file-source query under {@code chk} has read in a
-     * committed batch; nothing at all while no checkpoint holds a file-source log. Returns the names deleted, in order.
+     * number is at most {@code bookedThrough(run)}, and that the ingest query ({@code chk/ingest}) has read in a
+     * committed batch; nothing at all while it holds no file-source log (Kafka, or not started). Returns the names deleted, in order.
      */
     public static List<String> prune(Path landing, Path chk, Duration retention, Instant now,
                                      ToLongFunction<String> bookedThrough) {
@@ -109,10 +111,10 @@ public class LandingRetention {
         if (candidates.isEmpty()) {
             return List.of();
         }
-        FileSourceLog.Read read = FileSourceLog.committedByEveryQuery(chk);
+        Set<String> read = FileSourceLog.committedByIngest(chk).orElse(Set.of());
         List<String> deleted = new ArrayList<>();
         for (Map.Entry<String, Path> c : candidates.entrySet()) {
-            if (read.queries() > 0 && read.byEveryQuery().contains(c.getKey())) {
+            if (read.contains(c.getKey())) {
                 try {
                     Files.deleteIfExists(c.getValue());
                 } catch (IOException e) {

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Landing retention on a real directory, against checkpoints laid out as Spark 3.5's file source writes them
- * ({@code chk/<query>/sources/0/<batch>} and {@code N.compact}, {@code chk/<query>/commits/<batch>}): a file goes only
- * once it is older than the retention, booked in the ledger, and read in a committed batch by every file-source query.
+ * ({@code chk/ingest/sources/0/<batch>} and {@code N.compact}, {@code chk/ingest/commits/<batch>}): a file goes only
+ * once it is older than the retention, booked in the ledger, and read in a committed batch by the ingest query, the
+ * only query that reads {@code landing/} ({@code chk/windows} is a file source over the events parquet files).
  */
 class LandingRetentionTest {
 
@@ -79,38 +80,39 @@ class LandingRetentionTest {
     }
 
     @Test
-    void onlyOldBookedFilesThatEveryQueryCommittedAreDeleted() throws IOException {
-        // pv: batches 0..9 compacted (files 0, 1), batch 10 a delta (file 2), 11 planned not committed (file 3).
-        log("pv", "9.compact", entry(0, 3), entry(1, 9));
-        log("pv", "8", entry(1, 8)); // an old delta the compaction superseded (Spark deletes these later)
-        log("pv", "10", entry(2, 10));
-        log("pv", "11", entry(3, 11));
-        commits("pv", 10);
-        // events: file 2 is in batch 1, which is not committed yet: it may be redone after a crash.
-        log("events", "0", entry(0, 0), entry(1, 0));
-        log("events", "1", entry(2, 1), entry(3, 1));
-        commits("events", 0);
-        // A Kafka query's checkpoint: its source log names offsets, not files; it does not hold anything back.
-        log("uv", "0", "{\"clickstream_events\":{\"0\":0,\"1\":0,\"2\":0}}");
-        commits("uv", 5);
+    void onlyOldBookedFilesThatTheIngestQueryCommittedAreDeleted() throws IOException {
+        // ingest: batches 0..9 compacted (files 0, 1), batch 10 a delta (file 2), 11 planned not committed (file 3).
+        log("ingest", "9.compact", entry(0, 3), entry(1, 9));
+        log("ingest", "8", entry(1, 8)); // an old delta the compaction superseded (Spark deletes these later)
+        log("ingest", "10", entry(2, 10));
+        log("ingest", "11", entry(3, 11));
+        commits("ingest", 10);
+        // windows is a file source over the events parquet files: it has read no landing file and holds none back.
+        log("windows", "0", "{\"path\":\"file:///data/parquet/events/date=2026-11-22/hour=02/part-00000-x.c000"
+                + ".snappy.parquet\",\"timestamp\":1795311377590,\"batchId\":0}");
+        commits("windows", 0);
 
-        assertThat(prune(4)).containsExactly(name(0), name(1));
-        assertThat(left()).containsExactly(name(2), name(3), name(4));
+        assertThat(prune(4)).containsExactly(name(0), name(1), name(2));
+        assertThat(left()).containsExactly(name(3), name(4));
 
-        // Once events commits batch 1, file 2 goes; file 3 only when pv commits 11; file 4 is too young.
-        commits("events", 1);
-        assertThat(prune(4)).containsExactly(name(2));
-        commits("pv", 11);
+        // File 3 goes only once ingest commits batch 11 and the ledger booked it; file 4 is too young.
+        assertThat(prune(4)).isEmpty();
+        commits("ingest", 11);
         assertThat(prune(2)).as("file 3 is not booked in the ledger yet").isEmpty();
         assertThat(prune(4)).containsExactly(name(3));
         assertThat(left()).containsExactly(name(4));
     }
 
     @Test
-    void nothingIsDeletedWhileNoQueryHasReadTheLandingDirectory() throws IOException {
+    void nothingIsDeletedWhileTheIngestQueryHasNotReadTheLandingDirectory() throws IOException {
         assertThat(prune(4)).isEmpty();
-        log("uv", "0", "{\"clickstream_events\":{\"0\":0}}");
-        commits("uv", 0);
+        // windows lists files of its own (events parquet) under the same names would not count either
+        log("windows", "0", entry(0, 0), entry(1, 0));
+        commits("windows", 0);
+        assertThat(prune(4)).as("only chk/ingest says what was read from landing/").isEmpty();
+        // a Kafka ingest query: its source log names offsets, not files
+        log("ingest", "0", "{\"clickstream_events\":{\"0\":0}}");
+        commits("ingest", 0);
         assertThat(prune(4)).isEmpty();
         assertThat(left()).hasSize(5);
     }

@@ -53,8 +53,8 @@ public class ValidatorSettings {
         return dataDir.resolve(DataRoot.PARQUET).resolve(sink.dir());
     }
 
-    public Path checkpoint(DataRoot.Sink sink) {
-        return dataDir.resolve(DataRoot.CHECKPOINTS).resolve(sink.dir());
+    public Path checkpoint(DataRoot.Query query) {
+        return dataDir.resolve(DataRoot.CHECKPOINTS).resolve(query.dir());
     }
 
     public Path progress() {

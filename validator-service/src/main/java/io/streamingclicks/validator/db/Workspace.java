@@ -19,7 +19,9 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.contract.UvPrecision;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
@@ -34,7 +36,7 @@ import io.streamingclicks.validator.pipeline.OutputSnapshot;
  */
 public final class Workspace implements AutoCloseable {
 
-    private static final List<Sink> SINKS = List.of(Sink.UV, Sink.PV, Sink.EVENTS, Sink.QUARANTINE);
+    private static final List<Sink> SINKS = List.of(Sink.values());
 
     private final Connection c;
     private final SqlFile sql;
@@ -93,12 +95,13 @@ public final class Workspace implements AutoCloseable {
         snapshotVars.clear();
         setSnapshotVar("window_ms", windowMs);
         setSnapshotVar("rsd", rsd);
+        setSnapshotVar("uv_sigma", UvPrecision.sigma(UvPrecision.lgK(rsd)));
         setSnapshotVar("sealed_ms", snap.sealedMs());
         for (Sink s : SINKS) {
             // An empty list is fine: the views of queries.sql read no file then (committed_rows).
             setSnapshotVar(s.dir() + "_files", snapshot.all(s));
-            loadBatches(s.dir() + "_batches", snap.batches().getOrDefault(s, List.of()));
         }
+        loadBatches("ingest_batches", snap.batches().getOrDefault(Query.INGEST, List.of()));
         loadFileSource(snap);
         setSnapshotVar("landing_files", snapshot.landing());
         staleVars.removeAll(snapshotVars.keySet());
@@ -213,7 +216,8 @@ public final class Workspace implements AutoCloseable {
 
     /**
      * The file source's side of the checkpoints, as the CLI block builds it: {@code file_batches} (committed batches
-     * per query with their start/end logOffset) and {@code source_files} (each query's source log).
+     * per query, 'ingest' on the files source and always 'windows', with their start/end logOffset) and
+     * {@code source_files} (each query's source log: landing files for ingest, events parquet files for windows).
      */
     private void loadFileSource(OutputSnapshot snap) throws SQLException {
         try (Statement s = c.createStatement()) {
@@ -224,14 +228,14 @@ public final class Workspace implements AutoCloseable {
         }
         try (PreparedStatement batches = c.prepareStatement("INSERT INTO file_batches VALUES (?, ?, ?, ?, ?)");
              PreparedStatement files = c.prepareStatement("INSERT INTO source_files VALUES (?, ?, ?)")) {
-            for (Sink sink : SINKS) {
+            for (Query query : Query.values()) {
                 Long previous = null;
-                for (BatchOffsets b : snap.batches().getOrDefault(sink, List.of())) {
+                for (BatchOffsets b : snap.batches().getOrDefault(query, List.of())) {
                     if (b.fileLogOffset() == null) {
                         continue;
                     }
                     if (b.committed()) {
-                        batches.setString(1, sink.dir());
+                        batches.setString(1, query.dir());
                         batches.setLong(2, b.batchId());
                         batches.setLong(3, b.watermarkMs());
                         batches.setObject(4, previous);
@@ -240,8 +244,8 @@ public final class Workspace implements AutoCloseable {
                     }
                     previous = b.fileLogOffset();
                 }
-                for (Map.Entry<String, Long> f : snap.sourceFiles().getOrDefault(sink, Map.of()).entrySet()) {
-                    files.setString(1, sink.dir());
+                for (Map.Entry<String, Long> f : snap.sourceFiles().getOrDefault(query, Map.of()).entrySet()) {
+                    files.setString(1, query.dir());
                     files.setString(2, f.getKey());
                     files.setLong(3, f.getValue());
                     files.addBatch();

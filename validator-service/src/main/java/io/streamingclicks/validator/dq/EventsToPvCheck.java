@@ -8,10 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.streamingclicks.validator.db.Workspace;
 
 /**
- * docs/accounting.md, link 3, events to pv (exact): per sealed window, the pv total equals the events the pv query counted
- * (offset below the start of the first batch whose watermark passed the window's end, from {@code chk/pv}; on the
- * file source: the event's file read before that batch, from {@code chk/pv/sources/0}); the others were dropped as
- * late and are reported, not failed.
+ * docs/accounting.md, link 3, events to pv (exact): per sealed window, the pv total equals the events the windows
+ * query counted: those whose events parquet file {@code chk/windows/sources/0} lists at or below the {@code logOffset}
+ * of batch j-1 (j: the first batch whose late-row filter watermark reaches the window's end); the others, and events
+ * in a file the log does not list, were dropped as late and are reported, not failed. The same on both sources.
  */
 @ApplicationScoped
 public class EventsToPvCheck implements Check {
@@ -36,7 +36,7 @@ public class EventsToPvCheck implements Check {
         }
         if (windows == 0) {
             return List.of(CheckResult.notApplicable("reconciliation_events_pv", "no sealed window with committed"
-                    + " events yet (or the events sink has not caught up with the pv query)"));
+                    + " events yet"));
         }
         return List.of(CheckResult.zero("reconciliation_events_pv", mismatched, mismatched + " of " + windows
                 + " sealed windows disagree; " + late + " events dropped as late" + first));

@@ -10,8 +10,8 @@ import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
  * docs/accounting.md, link 2 on the file source's output, keyed by (landing file, line) instead of (partition, offset): every
- * line of every landing file that the events and quarantine queries' checkpoints say they read and committed
- * ({@code chk/<query>/sources/0} up to the committed {@code logOffset}) appears exactly once in committed events or
+ * line of every landing file that the ingest query's checkpoint says it read and committed
+ * ({@code chk/ingest/sources/0} up to the committed {@code logOffset}) appears exactly once in committed events or
  * quarantine, each file's lines counted on disk. Fails naming the file and line of a missing or repeated row, and a
  * read file gone from the landing directory.
  */
@@ -25,9 +25,9 @@ public class LandingLinesCheck implements Check {
         OutputSnapshot.Source source = ws.snapshot().source();
         if (source != OutputSnapshot.Source.FILES) {
             return List.of(CheckResult.notApplicable(NAME, source == OutputSnapshot.Source.KAFKA
-                    ? "the output comes from Kafka (chk/events/offsets hold Kafka offsets); see "
+                    ? "the output comes from Kafka (chk/ingest/offsets hold Kafka offsets); see "
                     + OffsetsContiguousCheck.NAME
-                    : "no committed batch in chk/events or chk/quarantine yet"));
+                    : "no committed batch in chk/ingest yet"));
         }
         Map<String, Object> r = ws.row("dq_landing_lines");
         long files = DuplicateKeysCheck.n(r, "files");
@@ -35,8 +35,8 @@ public class LandingLinesCheck implements Check {
         long repeated = DuplicateKeysCheck.n(r, "repeated");
         long gone = DuplicateKeysCheck.n(r, "files_gone");
         if (files == 0) {
-            return List.of(CheckResult.notApplicable(NAME, "no landing file committed by both the events and the"
-                    + " quarantine query yet (" + r.get("pending_files") + " pending)"));
+            return List.of(CheckResult.notApplicable(NAME, "no landing file committed by the ingest query yet ("
+                    + r.get("pending_files") + " pending)"));
         }
         StringBuilder detail = new StringBuilder().append(files).append(" files, ").append(r.get("lines"))
                 .append(" lines read and committed: ").append(missing).append(" lines missing, ").append(repeated)

@@ -26,9 +26,9 @@ public class OffsetsContiguousCheck implements Check {
         OutputSnapshot.Source source = ws.snapshot().source();
         if (source != OutputSnapshot.Source.KAFKA) {
             return List.of(CheckResult.notApplicable(NAME, source == OutputSnapshot.Source.FILES
-                    ? "the output comes from the file source (chk/events/offsets hold a logOffset, not Kafka offsets);"
+                    ? "the output comes from the file source (chk/ingest/offsets hold a logOffset, not Kafka offsets);"
                     + " see " + LandingLinesCheck.NAME
-                    : "no committed batch in chk/events or chk/quarantine yet"), files);
+                    : "no committed batch in chk/ingest yet"), files);
         }
         long gaps = 0;
         long repeats = 0;

@@ -76,7 +76,6 @@ public final class OneShotDq {
         ProducerToLandingCheck pl = new ProducerToLandingCheck();
         pl.settings = settings;
         TopNAgreementCheck t = new TopNAgreementCheck();
-        t.settings = settings;
         return List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
                 new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, pl,
                 q, f, t);

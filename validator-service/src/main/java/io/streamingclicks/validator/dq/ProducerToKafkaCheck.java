@@ -11,7 +11,7 @@ import jakarta.inject.Inject;
 import io.streamingclicks.accounting.ledger.SettledLedger;
 import io.streamingclicks.accounting.links.Link1;
 import io.streamingclicks.accounting.spark.BatchOffsets;
-import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
@@ -36,7 +36,7 @@ public class ProducerToKafkaCheck implements Check {
                     + ProducerToLandingCheck.NAME));
         }
         Map<Integer, Long> end = new HashMap<>();
-        for (BatchOffsets b : ws.snapshot().batches().getOrDefault(Sink.EVENTS, List.of())) {
+        for (BatchOffsets b : ws.snapshot().batches().getOrDefault(Query.INGEST, List.of())) {
             if (b.committed()) {
                 end.putAll(b.endOffsets());
             }

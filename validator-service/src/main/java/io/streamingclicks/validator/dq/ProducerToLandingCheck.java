@@ -12,7 +12,7 @@ import jakarta.inject.Inject;
 import io.streamingclicks.accounting.ledger.SettledLedger;
 import io.streamingclicks.accounting.links.Link1;
 import io.streamingclicks.accounting.spark.BatchOffsets;
-import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
@@ -21,7 +21,7 @@ import io.streamingclicks.validator.pipeline.SnapshotReader;
 /**
  * Link 1 (docs/accounting.md) on the file source's output, computed by {@link Link1}: the producer's ledger (landing mode writes the same format, with no
  * offset lines) against committed events per (event-time second, page): acknowledged &lt;= events &lt;= acknowledged
- * + in doubt. A key is settled unless one of its producer lines lies in a landing file the events query has not
+ * + in doubt. A key is settled unless one of its producer lines lies in a landing file the ingest query has not
  * committed yet; the ledger is read before the landing directory is listed, so every file holding an acknowledged
  * line is seen. Events with no ledger key are external.
  */
@@ -39,7 +39,7 @@ public class ProducerToLandingCheck implements Check {
         if (snap.source() != OutputSnapshot.Source.FILES) {
             return List.of(CheckResult.notApplicable(NAME, snap.source() == OutputSnapshot.Source.KAFKA
                     ? "the output comes from Kafka; see " + ProducerToKafkaCheck.NAME
-                    : "no committed batch in chk/events or chk/quarantine yet"));
+                    : "no committed batch in chk/ingest yet"));
         }
         SettledLedger ledger = SettledLedger.readAll(settings.ledger());
         long external = DuplicateKeysCheck.n(ws.row("external_events"), "n");
@@ -74,7 +74,7 @@ public class ProducerToLandingCheck implements Check {
         long settled = c.compared();
         if (settled == 0) {
             return List.of(CheckResult.notApplicable(NAME, "no settled (second, page) key yet: "
-                    + pending.size() + " landing files not yet committed by the events query"));
+                    + pending.size() + " landing files not yet committed by the ingest query"));
         }
         return List.of(CheckResult.zero(NAME, c.badKeys(), c.badKeys() + " of " + settled
                 + " settled (second, page) keys disagree: " + c.lost() + " events lost, " + c.doubled() + " doubled; "
@@ -82,10 +82,10 @@ public class ProducerToLandingCheck implements Check {
                 + " uncommitted landing files; " + external + " external events" + c.example()));
     }
 
-    /** Landing files the events query has read in a committed batch, from its checkpoint and source log. */
+    /** Landing files the ingest query has read in a committed batch, from its checkpoint and source log. */
     static Set<String> committedByEvents(OutputSnapshot snap) {
         Long upTo = null;
-        for (BatchOffsets b : snap.batches().getOrDefault(Sink.EVENTS, List.of())) {
+        for (BatchOffsets b : snap.batches().getOrDefault(Query.INGEST, List.of())) {
             if (b.committed() && b.fileLogOffset() != null) {
                 upTo = b.fileLogOffset();
             }
@@ -93,7 +93,7 @@ public class ProducerToLandingCheck implements Check {
         Set<String> out = new java.util.HashSet<>();
         if (upTo != null) {
             long last = upTo;
-            snap.sourceFiles().getOrDefault(Sink.EVENTS, Map.of()).forEach((f, batch) -> {
+            snap.sourceFiles().getOrDefault(Query.INGEST, Map.of()).forEach((f, batch) -> {
                 if (batch <= last) {
                     out.add(f);
                 }

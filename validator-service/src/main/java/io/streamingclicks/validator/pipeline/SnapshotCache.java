@@ -49,8 +49,10 @@ public class SnapshotCache {
         List<String> out = new ArrayList<>();
         for (DataRoot.Sink s : SnapshotReader.SINKS) {
             list(settings.output(s).resolve(DataRoot.SPARK_METADATA), out);
-            list(settings.checkpoint(s).resolve("offsets"), out);
-            list(settings.checkpoint(s).resolve("commits"), out);
+        }
+        for (DataRoot.Query q : SnapshotReader.QUERIES) {
+            list(settings.checkpoint(q).resolve("offsets"), out);
+            list(settings.checkpoint(q).resolve("commits"), out);
         }
         return out;
     }

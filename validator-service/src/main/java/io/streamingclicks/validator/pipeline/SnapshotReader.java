@@ -16,14 +16,19 @@ import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.accounting.spark.FileSourceLog;
+import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.config.ValidatorSettings;
 
-/** Reads every sink's {@code _spark_metadata} and every query's checkpoint under the data root into a snapshot. */
+/**
+ * Reads every sink's {@code _spark_metadata} and both queries' checkpoints ({@code chk/ingest}, {@code chk/windows},
+ * with their file-source logs) under the data root into a snapshot.
+ */
 @ApplicationScoped
 public class SnapshotReader {
 
-    static final List<Sink> SINKS = List.of(Sink.UV, Sink.PV, Sink.EVENTS, Sink.QUARANTINE);
+    static final List<Sink> SINKS = List.of(Sink.values());
+    static final List<Query> QUERIES = List.of(Query.values());
 
     @Inject
     ValidatorSettings settings;
@@ -33,9 +38,9 @@ public class SnapshotReader {
     }
 
     public static OutputSnapshot read(ValidatorSettings settings) {
-        Map<Sink, List<BatchOffsets>> batches = new EnumMap<>(Sink.class);
-        for (Sink s : SINKS) {
-            batches.put(s, CheckpointLog.read(settings.checkpoint(s)).batches());
+        Map<Query, List<BatchOffsets>> batches = new EnumMap<>(Query.class);
+        for (Query q : QUERIES) {
+            batches.put(q, CheckpointLog.read(settings.checkpoint(q)).batches());
         }
         // Read checkpoints before the logs: a batch is committed in the sink log before in the checkpoint, so the
         // files then cover at least every batch the checkpoint calls committed.
@@ -43,12 +48,12 @@ public class SnapshotReader {
         for (Sink s : SINKS) {
             files.put(s, CommittedOutput.read(settings.output(s)));
         }
-        Map<Sink, Map<String, Long>> sources = new EnumMap<>(Sink.class);
-        for (Sink s : SINKS) {
-            sources.put(s, FileSourceLog.read(settings.checkpoint(s)));
+        Map<Query, Map<String, Long>> sources = new EnumMap<>(Query.class);
+        for (Query q : QUERIES) {
+            sources.put(q, FileSourceLog.read(settings.checkpoint(q)));
         }
-        return new OutputSnapshot(files, batches, CheckpointLog.committedWatermark(batches.get(Sink.UV)),
-                CheckpointLog.committedWatermark(batches.get(Sink.PV)), sources, landingFiles(settings.landing()));
+        return new OutputSnapshot(files, batches, CheckpointLog.committedWatermark(batches.get(Query.WINDOWS)),
+                sources, landingFiles(settings.landing()));
     }
 
     /** The files the file source can read: regular files whose names start with neither '.' nor '_'. */

@@ -17,7 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
-import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.ProgressFormat;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
@@ -25,7 +25,7 @@ import io.streamingclicks.validator.db.Workspaces;
 import io.streamingclicks.validator.pipeline.ProgressReader;
 
 /**
- * The pipeline panel: per query the latest progress line ({@code progress/}), the committed watermark and batch
+ * The pipeline panel: per query (ingest, windows) the latest progress line ({@code progress/}), the committed watermark and batch
  * ({@code chk/}), the sealed watermark of the stack, quarantine counts by reason and the events dropped as late
  * (by Kafka partition and offset, or by landing file and line).
  */
@@ -47,8 +47,8 @@ public class PipelineResource {
         Map<String, Object> out = new LinkedHashMap<>();
         try (Workspace ws = workspaces.open()) {
             Map<String, Object> queries = new LinkedHashMap<>();
-            for (Sink s : List.of(Sink.UV, Sink.PV, Sink.EVENTS, Sink.QUARANTINE)) {
-                queries.put(s.dir(), query(s, ws.snapshot().batches().getOrDefault(s, List.of())));
+            for (Query q : Query.values()) {
+                queries.put(q.dir(), query(q, ws.snapshot().batches().getOrDefault(q, List.of())));
             }
             Long sealed = ws.snapshot().sealedMs();
             out.put("sealed_watermark", sealed == null ? null : Instant.ofEpochMilli(sealed));
@@ -69,7 +69,7 @@ public class PipelineResource {
         return out;
     }
 
-    private Map<String, Object> query(Sink s, List<BatchOffsets> batches) {
+    private Map<String, Object> query(Query s, List<BatchOffsets> batches) {
         Map<String, Object> q = new LinkedHashMap<>();
         Long committed = CheckpointLog.committedWatermark(batches);
         q.put("committed_watermark", committed == null || committed == 0 ? null : Instant.ofEpochMilli(committed));

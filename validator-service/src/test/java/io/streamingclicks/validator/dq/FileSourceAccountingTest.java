@@ -343,7 +343,7 @@ class FileSourceAccountingTest {
 
     @Test
     void aPvThatDoesNotMatchTheCountedEventsFailsLinkThree() throws Exception {
-        // Drop one counted event: pv now exceeds what the accounting says the pv query counted.
+        // Drop one counted event: pv now exceeds what the accounting says the windows query counted.
         rewrite("events", "event_id = 'on-30'", "delete");
         assertThat(checks(root).get("reconciliation_events_pv").status()).isEqualTo(Status.FAIL);
     }

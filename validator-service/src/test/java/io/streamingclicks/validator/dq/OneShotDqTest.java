@@ -59,43 +59,55 @@ class OneShotDqTest {
         assertThat(out).contains("checks FAIL");
     }
 
-    /** Writes the Top-3 of the fixture's committed pv as the job's Top-N sink would: {@code topn/<dir>/date=/hour=}. */
-    private static void writeTopN(Path root, String dir, String where) throws Exception {
+    /**
+     * Writes a Top-3 of the fixture's committed pv (rows matching {@code where}) into one file of parquet/topn, and,
+     * when {@code commit}, names it in a new {@code _spark_metadata} delta as the windows query's next batch would.
+     */
+    private static void writeTopN(Path root, String file, String where, boolean commit) throws Exception {
         io.streamingclicks.validator.config.ValidatorSettings settings =
                 new io.streamingclicks.validator.config.ValidatorSettings(new SmallRyeConfigBuilder()
                         .withSources(new PropertiesConfigSource(Map.of("DATA_DIR", root.toString()), "test", 500))
                         .build());
         io.streamingclicks.validator.db.DuckDb db = io.streamingclicks.validator.db.DuckDb.inMemory(settings, "256MB", 2);
+        Path topn = root.resolve("parquet/topn");
+        Path target = topn.resolve(file);
         try (io.streamingclicks.validator.db.Workspace ws = io.streamingclicks.validator.db.Workspace.open(db,
                 io.streamingclicks.validator.db.SqlFile.load(),
                 io.streamingclicks.validator.pipeline.SnapshotReader.read(settings), settings.window().toMillis(),
                 settings.uvRsd());
              java.sql.Statement s = ws.connection().createStatement()) {
-            java.nio.file.Files.createDirectories(root.resolve("parquet/topn"));
+            java.nio.file.Files.createDirectories(target.getParent());
             s.execute("COPY (SELECT * FROM (SELECT window_start, window_end, CAST(row_number() OVER (PARTITION BY"
-                    + " window_start ORDER BY pv DESC, page_id) AS INTEGER) AS rank, page_id, pv,"
-                    + " strftime(window_start, '%Y-%m-%d') AS date, hour(window_start) AS hour FROM pv)"
-                    + " WHERE rank <= 3 AND " + where + ") TO '"
-                    + root.resolve("parquet/topn").resolve(dir) + "' (FORMAT parquet, PARTITION_BY (date, hour))");
+                    + " window_start ORDER BY pv DESC, page_id) AS INTEGER) AS rank, page_id, pv FROM pv)"
+                    + " WHERE rank <= 3 AND " + where + ") TO '" + target + "' (FORMAT parquet)");
         } finally {
             db.closeStandalone();
+        }
+        if (commit) {
+            Path log = topn.resolve("_spark_metadata");
+            long next;
+            try (java.util.stream.Stream<Path> l = java.nio.file.Files.list(log)) {
+                next = l.map(p -> p.getFileName().toString().replace(".compact", "")).filter(n -> n.matches("\\d+"))
+                        .mapToLong(Long::parseLong).max().orElse(-1) + 1;
+            }
+            java.nio.file.Files.writeString(log.resolve(Long.toString(next)), "v1\n{\"path\":\"file://" + target
+                    + "\",\"size\":1,\"isDir\":false,\"modificationTime\":1,\"blockReplication\":1,"
+                    + "\"blockSize\":33554432,\"action\":\"add\"}");
         }
     }
 
     @Test
-    void topNIsCheckedAgainstPvThroughItsCommittedBatchDirectoriesOnly() throws Exception {
+    void topNIsCheckedAgainstPvThroughItsSparkMetadataOnly() throws Exception {
         Path root = fixture("topn", f -> { });
-        writeTopN(root, "batch_id=0", "true");
-        // A killed attempt's temporary directory, holding a wrong ranking: never read.
-        writeTopN(root, "_tmp-batch_id=1-x", "rank = 1");
-        java.nio.file.Files.walk(root.resolve("parquet/topn/_tmp-batch_id=1-x"))
-                .filter(p -> p.toString().endsWith(".parquet")).findFirst().orElseThrow();
+        // A killed attempt's file, holding a wrong ranking, that no _spark_metadata entry names: never read.
+        writeTopN(root, "date=2000-01-01/hour=0/part-99999-killed.c000.snappy.parquet", "rank = 1", false);
         assertThat(run(root)).as(out + err).isZero();
         assertThat(out.lines().filter(l -> l.startsWith("topn_vs_pv"))).singleElement()
                 .satisfies(l -> assertThat(l).contains("PASS").contains("0 of 4 windows"));
 
-        // The same window ranked by a second committed batch: two rankings for one window fail.
-        writeTopN(root, "batch_id=2", "window_start = (SELECT min(window_start) FROM pv)");
+        // The same window ranked again by a later committed batch: two rankings for one window fail.
+        writeTopN(root, "date=2000-01-01/hour=0/part-00000-again.c000.snappy.parquet",
+                "window_start = (SELECT min(window_start) FROM pv)", true);
         assertThat(run(root)).as(out + err).isEqualTo(1);
         assertThat(out.lines().filter(l -> l.startsWith("topn_vs_pv"))).singleElement()
                 .satisfies(l -> assertThat(l).contains("FAIL").contains("1 of 4 windows"));

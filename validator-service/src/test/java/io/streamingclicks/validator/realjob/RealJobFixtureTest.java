@@ -45,7 +45,7 @@ import io.streamingclicks.validator.dq.Status;
 @QuarkusTestResource(value = RealJobFixture.class, restrictToAnnotatedClass = true)
 class RealJobFixtureTest {
 
-    private static final List<String> SINKS = List.of("uv", "pv", "events", "quarantine");
+    private static final List<String> SINKS = List.of("uv", "pv", "events", "quarantine", "topn");
 
     @Inject
     CheckRunner runner;
@@ -102,7 +102,7 @@ class RealJobFixtureTest {
             }
             assertThat(count(c, "pv", "sum(pv)")).isEqualTo(Long.parseLong(props().getProperty("pv_total")));
             assertThat(count(c, "events", "count(*)") + count(c, "quarantine", "count(*)"))
-                    .as("events + quarantine = records the job's events query read (chk/events)")
+                    .as("events + quarantine = records the job's ingest query read (chk/ingest)")
                     .isEqualTo(Long.parseLong(props().getProperty("records_read")));
         }
     }

@@ -131,8 +131,8 @@ class ApiTest {
         assertThat(r.getLong("late_events_total")).isEqualTo(3);
         assertThat(r.getList("late_events.event_id", String.class)).containsExactlyInAnyOrder("late-0", "late-1",
                 "late-2");
-        assertThat(r.getString("queries.pv.watermark")).isNotBlank();
-        assertThat(r.getLong("queries.pv.batch_id")).isEqualTo(r.getLong("queries.pv.committed_batch"));
+        assertThat(r.getString("queries.windows.watermark")).isNotBlank();
+        assertThat(r.getLong("queries.windows.batch_id")).isEqualTo(r.getLong("queries.windows.committed_batch"));
         assertThat(r.getList("quarantine")).isNotEmpty();
     }
 

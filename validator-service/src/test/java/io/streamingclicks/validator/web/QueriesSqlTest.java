@@ -49,7 +49,7 @@ class QueriesSqlTest {
                 .toList();
     }
 
-    /** Per sealed window, pv = the events the pv query counted; the fixture's three late events are named. */
+    /** Per sealed window, pv = the events the windows query counted; the fixture's three late events are named. */
     static void assertLinkThreeHolds(Connection c) throws Exception {
         List<Map<String, Object>> windows = rows(c, "pv_accounting");
         assertThat(windows).isNotEmpty()
