@@ -73,10 +73,16 @@ public final class ClickJob {
         ClickSource source = ClickSource.of(o);
         try {
             ParsedClicks parsed = ClickParser.parse(source.records(spark), source.carried(), o.maxFutureSkew());
-            queries.add(ingest(spark, o, source, parsed, conf));
-            if (o.writes(Sink.UV) || o.writes(Sink.PV) || o.writes(Sink.TOPN)) {
+            boolean windowed = o.writes(Sink.UV) || o.writes(Sink.PV) || o.writes(Sink.TOPN);
+            // Both checkpoints are checked before either query starts: a refused start processes nothing.
+            pair(Query.INGEST, o, ingestShape(o, source, parsed), conf);
+            if (windowed) {
+                pair(Query.WINDOWS, o, windowsShape(o, source), conf);
+            }
+            queries.add(ingest(spark, o, parsed));
+            if (windowed) {
                 Dataset<Row> events = committedEvents(spark, o, parsed.valid().schema());
-                queries.add(windows(spark, o, source, events, conf));
+                queries.add(windows(spark, o, events));
                 if (o.console()) {
                     queries.add(console(WindowedCounts.clicksPerUser(events), o));
                 }
@@ -93,28 +99,29 @@ public final class ClickJob {
         return new ClickJob(spark, List.copyOf(queries), listener);
     }
 
-    private static StreamingQuery ingest(SparkSession spark, JobOptions o, ClickSource source, ParsedClicks parsed,
-                                         Configuration conf) {
-        CommittedSink events = sink(spark, o, Sink.EVENTS);
-        CommittedSink quarantine = sink(spark, o, Sink.QUARANTINE);
-        String shape = "events=" + (events != null) + ";quarantine=" + (quarantine != null) + source.checkpointTag()
+    private static String ingestShape(JobOptions o, ClickSource source, ParsedClicks parsed) {
+        return "events=" + o.writes(Sink.EVENTS) + ";quarantine=" + o.writes(Sink.QUARANTINE) + source.checkpointTag()
                 + ";events-columns=" + parsed.eventColumns() + ";quarantine-columns=" + parsed.quarantineColumns();
-        return start(Query.INGEST, parsed.rows().writeStream()
-                .foreachBatch(new IngestBatch(events, quarantine, parsed.carried())), o, shape, conf);
     }
 
-    private static StreamingQuery windows(SparkSession spark, JobOptions o, ClickSource source,
-                                          Dataset<Row> events, Configuration conf) {
-        CommittedSink uv = sink(spark, o, Sink.UV);
-        CommittedSink pv = sink(spark, o, Sink.PV);
-        CommittedSink topn = sink(spark, o, Sink.TOPN);
-        // The sketch's lgK sets the state's size and the uv column's precision: state of one lgK is not another's.
-        String shape = "window=" + o.window() + ";lgK=" + o.lgK() + source.checkpointTag() + ";uv=" + (uv != null)
-                + ";pv=" + (pv != null) + ";topn=" + o.topn() + ";columns=" + OutputColumns.UV_COLUMNS + "|"
+    /** The sketch's lgK sets the state's size and the uv column's precision: state of one lgK is not another's. */
+    private static String windowsShape(JobOptions o, ClickSource source) {
+        return "window=" + o.window() + ";lgK=" + o.lgK() + source.checkpointTag() + ";uv=" + o.writes(Sink.UV)
+                + ";pv=" + o.writes(Sink.PV) + ";topn=" + o.topn() + ";columns=" + OutputColumns.UV_COLUMNS + "|"
                 + OutputColumns.PV_COLUMNS + "|" + OutputColumns.TOPN_COLUMNS;
+    }
+
+    private static StreamingQuery ingest(SparkSession spark, JobOptions o, ParsedClicks parsed) {
+        IngestBatch batch = new IngestBatch(sink(spark, o, Sink.EVENTS), sink(spark, o, Sink.QUARANTINE),
+                parsed.carried());
+        return start(Query.INGEST, parsed.rows().writeStream().foreachBatch(batch), o);
+    }
+
+    private static StreamingQuery windows(SparkSession spark, JobOptions o, Dataset<Row> events) {
+        WindowsBatch batch = new WindowsBatch(sink(spark, o, Sink.UV), sink(spark, o, Sink.PV),
+                sink(spark, o, Sink.TOPN), o.topn(), o.console());
         return start(Query.WINDOWS, WindowedCounts.pages(events, o.window(), o.watermark(), o.lgK()).writeStream()
-                .outputMode("append")
-                .foreachBatch(new WindowsBatch(uv, pv, topn, o.topn(), o.console())), o, shape, conf);
+                .outputMode("append").foreachBatch(batch), o);
     }
 
     /**
@@ -142,14 +149,19 @@ public final class ClickJob {
         return o.writes(sink) ? CommittedSink.parquet(spark, sink.dir(), o.output(sink)) : null;
     }
 
-    private static StreamingQuery start(Query query, DataStreamWriter<Row> writer, JobOptions o, String shape,
-                                        Configuration conf) {
+    /**
+     * Pairs the query's checkpoint with its outputs before anything is created: a sink's log directory is made when
+     * the sink is, so a refused start must not get that far.
+     */
+    private static void pair(Query query, JobOptions o, String shape, Configuration conf) {
         List<String> outputs = query.sinks().stream().filter(o::writes).map(o::output).toList();
-        String checkpoint = o.checkpoint(query);
-        CheckpointPairing.check(query.dir(), outputs, checkpoint, shape, conf);
+        CheckpointPairing.check(query.dir(), outputs, o.checkpoint(query), shape, conf);
+    }
+
+    private static StreamingQuery start(Query query, DataStreamWriter<Row> writer, JobOptions o) {
         try {
             return writer.queryName(query.dir())
-                    .option("checkpointLocation", checkpoint)
+                    .option("checkpointLocation", o.checkpoint(query))
                     .trigger(Trigger.ProcessingTime(o.trigger().toMillis()))
                     .start();
         } catch (TimeoutException e) {

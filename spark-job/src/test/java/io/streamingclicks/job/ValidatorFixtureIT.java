@@ -37,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * Writes the validator's real-job fixture: the shaded jar (its own process) reads on-time and late events and a few
  * bad records in many small batches with the file sink log compacting every 3 batches, is SIGKILLed with a batch of
- * the events query in flight (an orphan, maybe truncated, Parquet file left in {@code parquet/events}), restarts and
+ * the ingest query in flight (an orphan, maybe truncated, Parquet file left in {@code parquet/events}), restarts and
  * seals every data window. The data root (chk, parquet, progress), a producer ledger of exactly what was sent, and
  * {@code fixture.properties} (settings and the job's own committed counts) go to fixture {@code real-job}
  * ({@link ValidatorFixtures}: {@code target/validator-fixtures/real-job}, shipped in this module's test jar), which
@@ -98,18 +98,18 @@ class ValidatorFixtureIT {
 
             // Restart with the same cap (more batches, more compactions), then one clock event seals every window.
             JobProcess job = startJob(root);
-            job.awaitCommitted(Committed.FILE_SINKS, events.sent(), Duration.ofSeconds(240));
+            job.awaitCaughtUp(events.sent(), Duration.ofSeconds(240));
             Instant clock = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             sendAndRecord(events, List.of(Events.json(Events.newId(), "clock", "/clock", clock, "view")),
                     List.of(new Sent(clock, "/clock", false)), sent);
-            job.awaitCommitted(Committed.FILE_SINKS, events.sent(), Duration.ofSeconds(240));
+            job.awaitCaughtUp(events.sent(), Duration.ofSeconds(240));
             Instant lastWindow = T.plus(SPAN).minus(WINDOW);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     Committed.hasWindow(spark, root.resolve("parquet/pv"), lastWindow)
                             && Committed.hasWindow(spark, root.resolve("parquet/uv"), lastWindow));
 
             job.assertStopsCleanly();
-            Checkpoints.assertEveryPlannedBatchCommitted(root, Committed.FILE_SINKS);
+            Checkpoints.assertEveryPlannedBatchCommitted(root, Committed.QUERIES);
             assertThat(orphans).allMatch(Files::exists);
         }
 
@@ -159,7 +159,7 @@ class ValidatorFixtureIT {
         p.setProperty("pv_total", Long.toString(Committed.rows(spark, root.resolve("parquet/pv"),
                 "select sum(pv) from t").get(0).getLong(0)));
         // Every planned batch is committed (asserted after the SIGTERM), so the last committed one ends where it read.
-        long read = Checkpoints.committedRecords(root.resolve("chk/events"));
+        long read = Checkpoints.committedRecords(root.resolve("chk/ingest"));
         p.setProperty("records_read", Long.toString(read));
         assertThat(Long.parseLong(p.getProperty("rows.events")) + Long.parseLong(p.getProperty("rows.quarantine")))
                 .as("events + quarantine = every record the events query read").isEqualTo(read);
@@ -170,6 +170,6 @@ class ValidatorFixtureIT {
     /** Many small batches (800 records each), so the log compacts several times. */
     private JobProcess startJob(Path root) {
         return jobs.start(root, JobProcesses.minuteWindows(root, "--bootstrap-servers", cluster.bootstrapServers(),
-                "--topic", topic, "--uv-rsd", RSD, "--max-offsets-per-trigger", "800"));
+                "--topic", topic, "--uv-rsd", RSD, "--max-offsets-per-trigger", "800", "--topn", "5"));
     }
 }

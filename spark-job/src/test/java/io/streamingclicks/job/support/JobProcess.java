@@ -101,11 +101,16 @@ public final class JobProcess {
         });
     }
 
-    /** Waits until each of the queries has committed every one of {@code records} records (Kafka). */
-    public void awaitCommitted(List<String> queries, long records, Duration timeout) {
-        for (String query : queries) {
-            awaitCommitted(query, records, timeout);
-        }
+    /**
+     * Waits until the ingest query has committed {@code records} records (Kafka) and the windows query has read every
+     * events file committed by then ({@link Checkpoints#windowsCaughtUp}).
+     */
+    public void awaitCaughtUp(long records, Duration timeout) {
+        awaitCommitted("ingest", records, timeout);
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+            assertAlive();
+            return Checkpoints.windowsCaughtUp(root);
+        });
     }
 
     public Path log() {
