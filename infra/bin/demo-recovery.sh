@@ -12,7 +12,8 @@ say() { printf '[demo-recovery %s] %s\n' "$(date +%T)" "$*"; }
 chk() { # chk offsets|commits: the highest batch id of the windows query's checkpoint
   if [[ $STACK == compose ]]; then
     docker ps -q --filter "label=com.docker.compose.project=${COMPOSE_PROJECT:-streaming-clicks}" \
-      --filter label=com.docker.compose.service=validator | head -n 1 | xargs -I{} docker exec {} ls "/data/chk/windows/$1"
+      --filter label=com.docker.compose.service=validator | head -n 1 |
+      xargs -I{} docker exec {} ls "/data/chk/windows/$1"
   else
     ls "${DATA_DIR:-data}/chk/windows/$1"
   fi | grep -E '^[0-9]+$' | sort -n | tail -n 1
