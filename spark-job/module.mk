@@ -1,7 +1,7 @@
 # spark-job/: the Spark Structured Streaming job, run as one local-mode JVM with the shaded jar: query ingest (Kafka ->
-# events, quarantine) and query windows (committed events -> pv, uv, topn), Parquet under DATA_DIR. Settings pass through the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
-# DATA_DIR, WINDOW_DURATION, WATERMARK_DELAY, UV_RSD, JOB_*; see spark-job/README.md). It has no HTTP port: its
-# health is its progress under DATA_DIR/progress/.
+# events, quarantine) and query windows (committed events -> pv, uv, topn), Parquet under DATA_DIR. Settings pass
+# through the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, DATA_DIR, WINDOW_DURATION, WATERMARK_DELAY, UV_RSD,
+# JOB_*; see spark-job/README.md). It has no HTTP port: its health is its progress under DATA_DIR/progress/.
 
 SERVICES += spark
 
