@@ -15,8 +15,8 @@ export RUN_DIR
 export KAFKA_BOOTSTRAP_SERVERS ?= $(subst $(space),$(comma),$(addprefix 127.0.0.1:,$(call contract_list,$(CONTRACT_KAFKA_PORTS))))
 export KAFKA_TOPIC ?= $(CONTRACT_KAFKA_TOPIC)
 export DATA_DIR ?= $(CONTRACT_DATA_DIR)
-# The defaults above are expanded late, from the contract file included here: ports, topic, data root, sinks and
-# window defaults, the file the Java services read too. Its variables are CONTRACT_*, never a setting's name.
+# The defaults above are expanded late, from the contract file included here: ports, topic, data root, sinks,
+# queries and window defaults, the file the Java services read too. Its variables are CONTRACT_*, never a setting's name.
 include infra/contract/src/main/resources/io/streamingclicks/contract/contract.properties
 comma := ,
 empty :=

@@ -1,7 +1,7 @@
-# spark-job/: the Spark Structured Streaming job (Kafka -> uv, pv, events, quarantine Parquet under DATA_DIR), run as
-# one local-mode JVM with the shaded jar. Settings pass through the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC,
-# DATA_DIR, WINDOW_DURATION, WATERMARK_DELAY, UV_RSD, JOB_*; see spark-job/README.md). It has no HTTP port: its
-# health is its progress under DATA_DIR/progress/.
+# spark-job/: the Spark Structured Streaming job, run as one local-mode JVM with the shaded jar: query ingest (Kafka ->
+# events, quarantine) and query windows (committed events -> pv, uv, topn), Parquet under DATA_DIR. Settings pass
+# through the environment (KAFKA_BOOTSTRAP_SERVERS, KAFKA_TOPIC, DATA_DIR, WINDOW_DURATION, WATERMARK_DELAY, UV_RSD,
+# JOB_*; see spark-job/README.md). It has no HTTP port: its health is its progress under DATA_DIR/progress/.
 
 SERVICES += spark
 
@@ -38,7 +38,7 @@ stop-spark: ## stop the Spark job (SIGTERM: every query stops between batches)
 
 status-spark: ## is the Spark job running, and its queries' last progress
 	@infra/bin/service.sh status spark "$(DATA_DIR)/progress"
-	@for q in $(call contract_list,$(CONTRACT_SINKS)); do f="$(DATA_DIR)/progress/$$q.jsonl"; \
+	@for q in $(call contract_list,$(CONTRACT_QUERIES)); do f="$(DATA_DIR)/progress/$$q.jsonl"; \
 	  if [ -f "$$f" ]; then printf '  %-10s %s\n' "$$q" "$$(tail -n 1 "$$f" | cut -c1-160)"; fi; done
 
 kill-spark: ## SIGKILL the Spark job, as in a crash, in whichever stack runs (make restart-spark resumes from the checkpoints)

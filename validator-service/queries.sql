@@ -347,7 +347,7 @@ FROM events WHERE event_id IS NOT NULL AND kafka_partition IS NOT NULL GROUP BY 
 
 -- name: landing_counts
 -- Link 1 on the file source: events committed from landing files per (event-time second, page), producer events
--- only (with an event_id). pending: a producer line of that key lies in a landing file the events query has not
+-- only (with an event_id). pending: a producer line of that key lies in a landing file the ingest query has not
 -- committed yet, so the key is not settled (the service narrows landing_lines to those files with line_files).
 WITH pending AS (
   SELECT DISTINCT epoch_ms(date_trunc('second', CAST(try_cast(try(json_extract_string(text, '$.event_time')) AS TIMESTAMPTZ) AS TIMESTAMP))) AS second_ms,

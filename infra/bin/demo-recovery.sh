@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# make demo-recovery: SIGKILL the Spark job while a pv batch is in flight (offsets/N written, commits/N not), start
-# it again, and print the validator's duplicate and reconciliation results once it has checked the recovered output.
+# make demo-recovery: SIGKILL the Spark job while a batch of its windows query (uv, pv, topn) is in flight
+# (chk/windows: offsets/N written, commits/N not), start it again, and print the validator's duplicate and
+# reconciliation results once it has checked the recovered output.
 # Works on either stack (STACK=compose|local, from infra/bin/stack.sh). Needs curl and python3.
 set -euo pipefail
 # The contract's values as CONTRACT_* (the file make includes); make passes the URL, this default is for direct use.
@@ -8,16 +9,17 @@ set -euo pipefail
 VALIDATOR_URL=${VALIDATOR_URL:-http://127.0.0.1:$CONTRACT_VALIDATOR_PORT}
 STACK=${STACK:-local}
 say() { printf '[demo-recovery %s] %s\n' "$(date +%T)" "$*"; }
-chk() { # chk offsets|commits: the highest batch id of the pv query's checkpoint
+chk() { # chk offsets|commits: the highest batch id of the windows query's checkpoint
   if [[ $STACK == compose ]]; then
     docker ps -q --filter "label=com.docker.compose.project=${COMPOSE_PROJECT:-streaming-clicks}" \
-      --filter label=com.docker.compose.service=validator | head -n 1 | xargs -I{} docker exec {} ls "/data/chk/pv/$1"
+      --filter label=com.docker.compose.service=validator | head -n 1 |
+      xargs -I{} docker exec {} ls "/data/chk/windows/$1"
   else
-    ls "${DATA_DIR:-data}/chk/pv/$1"
+    ls "${DATA_DIR:-data}/chk/windows/$1"
   fi | grep -E '^[0-9]+$' | sort -n | tail -n 1
 }
 for attempt in 1 2 3 4 5; do
-  say "attempt $attempt: waiting for a pv batch to start"
+  say "attempt $attempt: waiting for a windows batch to start"
   for _ in $(seq 1 300); do o=$(chk offsets); c=$(chk commits); [[ ${o:--1} -gt ${c:--1} ]] && break; done
   make --no-print-directory kill-spark >/dev/null
   o=$(chk offsets); c=$(chk commits)

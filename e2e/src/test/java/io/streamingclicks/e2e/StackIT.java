@@ -224,11 +224,11 @@ class StackIT {
         return out;
     }
 
-    /** [highest offsets/N, highest commits/N] of the pv query, read in the validator's container. */
+    /** [highest offsets/N, highest commits/N] of the windows query, read in the validator's container. */
     private static long[] offsetsAndCommits() {
         String out = stack.exec("validator", "bash", "-c",
-                "ls /data/chk/pv/offsets | grep -E '^[0-9]+$' | sort -n | tail -1; echo /; "
-                        + "ls /data/chk/pv/commits | grep -E '^[0-9]+$' | sort -n | tail -1");
+                "ls /data/chk/windows/offsets | grep -E '^[0-9]+$' | sort -n | tail -1; echo /; "
+                        + "ls /data/chk/windows/commits | grep -E '^[0-9]+$' | sort -n | tail -1");
         String[] parts = out.split("/");
         return new long[] {parseOr(parts[0]), parseOr(parts.length > 1 ? parts[1] : "")};
     }
@@ -238,7 +238,7 @@ class StackIT {
         return t.isEmpty() ? -1 : Long.parseLong(t);
     }
 
-    /** Polls until the pv query has started a batch it has not committed yet (offsets/N without commits/N). */
+    /** Polls until the windows query has started a batch it has not committed yet (offsets/N without commits/N). */
     private static long[] waitForBatchStart(Duration atMost) {
         long deadline = System.nanoTime() + atMost.toNanos();
         long[] oc = offsetsAndCommits();

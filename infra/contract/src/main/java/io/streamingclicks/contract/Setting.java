@@ -16,7 +16,8 @@ public enum Setting {
     WATERMARK_DELAY(Defaults.WATERMARK_TEXT,
             "watermark delay behind the highest event time seen, ISO-8601 or '5 minutes'"),
     UV_RSD(Defaults.UV_RSD_TEXT,
-            "relative standard deviation of approx_count_distinct (HLL++) for UV, 0.01 gives sigma ~0.81%"),
+            "target relative standard error of UV, 0.001..0.26: sets the window sketch's lgK (UvPrecision),"
+                    + " 0.01 gives lgK 14, sigma ~0.81%"),
     PRODUCER_RATE("20", "events per second the producer sends"),
     PRODUCER_BACKFILL("PT0S", "how far in the past the producer's event clock starts, e.g. PT1H"),
     PRODUCER_SPEED("1", "how many times faster than wall time the event clock runs until it reaches now"),
