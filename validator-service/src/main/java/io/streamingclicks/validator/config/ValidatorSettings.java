@@ -11,6 +11,7 @@ import org.eclipse.microprofile.config.Config;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.Durations;
 import io.streamingclicks.contract.Setting;
+import io.streamingclicks.contract.UvPrecision;
 
 /**
  * The stack-wide settings the validator reads, by their environment names and with their defaults from the contract
@@ -34,11 +35,11 @@ public class ValidatorSettings {
         try {
             this.uvRsd = Double.parseDouble(rsd);
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("UV_RSD must be a number in (0, 0.39], got '" + rsd + "'");
+            throw new IllegalArgumentException("UV_RSD must be a number in [" + UvPrecision.MIN_RSD + ", "
+                    + UvPrecision.MAX_RSD + "], got '" + rsd + "'");
         }
-        if (!(uvRsd > 0 && uvRsd <= 0.39)) {
-            throw new IllegalArgumentException("UV_RSD must be a number in (0, 0.39], got '" + rsd + "'");
-        }
+        UvPrecision.lgK(uvRsd); // the job's range: refused with the same message
+
     }
 
     private static String get(Config config, Setting s) {

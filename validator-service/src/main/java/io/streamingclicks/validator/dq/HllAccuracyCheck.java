@@ -8,9 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.streamingclicks.validator.db.Workspace;
 
 /**
- * UV from HLL++ against {@code COUNT(DISTINCT user_id)} over the events each sealed window counted, in units of the
- * sketch's sigma for the configured UV_RSD: warn beyond 3 sigma, fail beyond 5 (3 sigma alone fires by chance on
- * most days over 288 windows).
+ * Each sealed window's uv (the estimate of its HLL sketch) against {@code COUNT(DISTINCT user_id)} over the events
+ * the window counted, in units of the sketch's sigma ({@code UvPrecision.sigma} of the lgK that UV_RSD gives): warn
+ * beyond 3 sigma, fail beyond 5 (3 sigma alone fires by chance on most days over 288 windows).
  */
 @ApplicationScoped
 public class HllAccuracyCheck implements Check {
