@@ -32,9 +32,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * uv, pv and Top-N of a window come from the same events under steady late traffic: 40 % of the events arrive 20 to
- * 100 s behind the newest one (1-minute windows, 1-minute watermark), so a window keeps getting late events while it
- * is being sealed and a batch boundary decides which are counted. Every user is distinct, so a window's distinct
+ * uv, pv and Top-N of a window come from the same events under steady late traffic: 40 % of the events arrive 10 to
+ * 50 s behind the newest one (20-second windows and watermark; event time advancing about ten times faster than the
+ * wall clock), so a window keeps getting late events while it is being sealed and a batch boundary decides which are
+ * counted. Every user is distinct, so a window's distinct
  * users are its counted events: uv must equal Σpv up to the sketch's error, and equal exactly the sketch of the
  * events link 3 says pv counted; the Top-N must rank exactly the pv rows.
  * <p>
@@ -45,10 +46,10 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(SharedKafka.class)
 class SameEventsIT {
 
-    private static final int ROUNDS = 40;
-    private static final int PER_ROUND = 250;
-    private static final Duration ROUND_SPAN = Duration.ofSeconds(15);
-    private static final Duration WINDOW = Duration.ofMinutes(1);
+    private static final int ROUNDS = 60;
+    private static final int PER_ROUND = 200;
+    private static final Duration ROUND_SPAN = Duration.ofSeconds(4);
+    private static final Duration WINDOW = Duration.ofSeconds(20);
 
     private final KafkaCluster cluster;
     private final SparkSession spark = TestSpark.get();
@@ -66,7 +67,8 @@ class SameEventsIT {
         String topic = cluster.createRandomTopic();
         Path root = tmp.resolve("data");
         JobProcess job = jobs.start(root, JobProcesses.minuteWindows(root, "--bootstrap-servers",
-                cluster.bootstrapServers(), "--topic", topic, "--topn", "5"));
+                cluster.bootstrapServers(), "--topic", topic, "--topn", "5", "--window", "20 seconds",
+                "--watermark", "20 seconds"));
         Random random = new Random(11);
         Instant last;
         try (Events events = new Events(cluster.bootstrapServers(), topic)) {
@@ -77,18 +79,18 @@ class SameEventsIT {
                 for (int i = 0; i < PER_ROUND; i++) {
                     Instant t = frontier.plusMillis(random.nextInt((int) ROUND_SPAN.toMillis()));
                     if (random.nextDouble() < 0.4) {
-                        t = t.minusSeconds(20 + random.nextInt(80));
+                        t = t.minusSeconds(10 + random.nextInt(40));
                     }
                     String id = Events.newId();
                     batch.add(Events.json(id, "user-" + id, "/p" + random.nextInt(12), t, "view"));
                 }
                 events.sendRaw(batch);
-                Thread.sleep(250);
+                Thread.sleep(400);
             }
             last = T.plus(ROUND_SPAN.multipliedBy(ROUNDS));
             events.send("clock", "/clock", last.plus(Duration.ofMinutes(5)));
         }
-        Instant lastWindow = last.minus(WINDOW).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        Instant lastWindow = last.minus(WINDOW);
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> {
             job.assertAlive();
             return Committed.hasWindow(spark, root.resolve("parquet/pv"), lastWindow)
@@ -128,6 +130,7 @@ class SameEventsIT {
                     .isEqualTo(expected);
         }
 
+        System.out.printf("SameEventsIT: %d sealed windows, %d events dropped as late%n", pv.size(), dropped);
         assertThat(dropped).as("events dropped as late: the traffic did cross the seal").isPositive();
 
         // 3. The Top-N ranks exactly the committed pv rows of each window.
