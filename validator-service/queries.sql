@@ -3,7 +3,8 @@
 --   duckdb -c "SET VARIABLE data_dir = 'data'" -c ".read validator-service/queries.sql"
 --
 -- Optional variables (defaults below): window_ts ('2026-11-21 22:45:00', UTC; default the latest sealed window),
--- n (Top-N size, 10), window_ms (window length in ms, 300000), rsd (UV_RSD, 0.01), from_ts / to_ts (range of /api/uv).
+-- n (Top-N size, 10), window_ms (window length in ms, 300000), rsd (UV_RSD, 0.01), from_ts / to_ts (range of /api/uv),
+-- bucket_ms (uv_exact's bucket, 3600000).
 -- The service runs the named blocks below ("-- name: x"), binding every value through SET VARIABLE with a JDBC
 -- parameter; only the block "cli_setup" is replaced in the service by Java readers of the same files.
 -- The job runs two queries: ingest (chk/ingest) reads Kafka, or landing files with --source files, into events and
@@ -252,6 +253,38 @@ FROM exact LEFT JOIN hll USING (ws_ms), sigma
 WHERE (getvariable('from_ts') IS NULL OR ws_ms >= epoch_ms(CAST(getvariable('from_ts') AS TIMESTAMP)))
   AND (getvariable('to_ts') IS NULL OR ws_ms < epoch_ms(CAST(getvariable('to_ts') AS TIMESTAMP)))
 ORDER BY 1;
+
+-- name: uv_by_window
+-- Window UV as the CLI can read it: the uv column, the estimate of each window's sketch (hll_sketch_estimate in the
+-- job). It cannot give UV over an hour or a day: summing uv over windows counts a user once per window they were
+-- active in, and merging the windows' sketches (uv_sketch, DataSketches HLL_8) needs a DataSketches HLL union,
+-- which DuckDB does not have. The service merges them in Java (GET /api/uv?grain=hour|day, queries "uv_sketches"
+-- and "uv_exact").
+SELECT window_start, window_end, uv FROM uv
+WHERE (getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('sealed_ms'))
+  AND (getvariable('from_ts') IS NULL OR window_start >= CAST(getvariable('from_ts') AS TIMESTAMP))
+  AND (getvariable('to_ts') IS NULL OR window_start < CAST(getvariable('to_ts') AS TIMESTAMP))
+ORDER BY 1;
+
+-- name: uv_sketches
+-- The sealed windows' sketch bytes in [from_ts, to_ts), for the service to union per hour or day (a window's row
+-- without a sketch, from a job older than the sketches, comes back with a null uv_sketch).
+SELECT window_start, uv_sketch FROM uv
+WHERE (getvariable('sealed_ms') IS NULL OR epoch_ms(window_end) <= getvariable('sealed_ms'))
+  AND (getvariable('from_ts') IS NULL OR window_start >= CAST(getvariable('from_ts') AS TIMESTAMP))
+  AND (getvariable('to_ts') IS NULL OR window_start < CAST(getvariable('to_ts') AS TIMESTAMP))
+ORDER BY 1;
+
+-- name: uv_exact
+-- Exact UV per bucket of bucket_ms (3600000 an hour, 86400000 a day; buckets aligned to the epoch, so UTC): the
+-- distinct users of the events the windows query counted (link 3, pv_accounted) in the sealed windows of
+-- [from_ts, to_ts). What the union of the windows' sketches estimates.
+SELECT epoch_ms(ws_ms // b.ms * b.ms) AS bucket_start, count(DISTINCT user_id) AS exact
+FROM pv_accounted, (SELECT coalesce(getvariable('bucket_ms'), 3600000) AS ms) b
+WHERE counted
+  AND (getvariable('from_ts') IS NULL OR ws_ms >= epoch_ms(CAST(getvariable('from_ts') AS TIMESTAMP)))
+  AND (getvariable('to_ts') IS NULL OR ws_ms < epoch_ms(CAST(getvariable('to_ts') AS TIMESTAMP)))
+GROUP BY 1 ORDER BY 1;
 
 -- name: pv_accounting
 -- Link 3: per sealed window, the pv total must equal the events the windows query counted; the rest were dropped as

@@ -5,6 +5,7 @@
 const REFRESH_MS = 15000;
 let topnChart = null;
 let uvChart = null;
+const bucketCharts = {};
 
 async function getJson(url) {
   const r = await fetch(url, { cache: 'no-store' });
@@ -106,6 +107,37 @@ async function refreshUv() {
     d.windows.slice().reverse().map(w => [w.window_start, fmt(w.hll), fmt(w.exact), fmt(w.sigmas, 2)]));
 }
 
+// UV per hour or day: the estimate as a line inside a band from lower to upper (the union's bounds), and the exact
+// count where the API gives it (ranges up to a day).
+async function refreshUvBuckets(grain) {
+  const d = await getJson('/api/uv?grain=' + grain);
+  document.getElementById('uv-num-std-dev').textContent = String(d.num_std_dev);
+  const b = d.buckets;
+  const datasets = [
+    { label: 'upper', data: b.map(x => x.upper), borderColor: 'rgba(59,130,246,0.3)', backgroundColor: 'rgba(59,130,246,0.15)',
+      pointRadius: 0, fill: '+1' },
+    { label: 'lower', data: b.map(x => x.lower), borderColor: 'rgba(59,130,246,0.3)', pointRadius: 0, fill: false },
+    { label: 'estimate (union)', data: b.map(x => x.estimate), borderColor: '#3b82f6', pointRadius: 3,
+      pointStyle: b.map(x => (x.complete ? 'circle' : 'triangle')) }
+  ];
+  if (d.exact_included) {
+    datasets.push({ label: 'exact', data: b.map(x => x.exact), borderColor: '#f97316', borderDash: [4, 3], pointRadius: 2 });
+  }
+  bucketCharts[grain] = chart(bucketCharts[grain], 'uv-' + grain + '-chart', {
+    type: 'line',
+    data: { labels: b.map(x => x.start), datasets },
+    options: { animation: false, maintainAspectRatio: false }
+  });
+  rows(document.getElementById('uv-' + grain + '-rows'), b.slice().reverse().map(x => {
+    const cells = [x.start, fmt(x.estimate), fmt(x.lower, 0), fmt(x.upper, 0)];
+    if (grain === 'hour') {
+      cells.push(fmt(x.exact));
+    }
+    cells.push(x.windows, x.complete ? 'yes' : 'open');
+    return cells;
+  }));
+}
+
 async function refreshDq() {
   const d = await getJson('/api/dq?history=20');
   const byCheck = {};
@@ -138,7 +170,8 @@ async function refreshPipeline() {
 
 async function refresh() {
   const errors = [];
-  for (const f of [refreshWindows, refreshTopN, refreshUv, refreshDq, refreshPipeline]) {
+  for (const f of [refreshWindows, refreshTopN, refreshUv, () => refreshUvBuckets('hour'),
+    () => refreshUvBuckets('day'), refreshDq, refreshPipeline]) {
     try {
       await f();
     } catch (e) {

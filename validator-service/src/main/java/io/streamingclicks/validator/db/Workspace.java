@@ -296,6 +296,9 @@ public final class Workspace implements AutoCloseable {
                         v = b.longValue();
                     } else if (v instanceof java.math.BigDecimal d) {
                         v = d.doubleValue();
+                    } else if (v instanceof java.sql.Blob b) {
+                        // Copied now: the driver's blob may point into a result chunk freed by the next row.
+                        v = b.getBytes(1, (int) b.length());
                     }
                 }
                 row.put(md.getColumnLabel(i), v);

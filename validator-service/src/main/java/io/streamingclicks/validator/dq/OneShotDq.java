@@ -76,9 +76,11 @@ public final class OneShotDq {
         ProducerToLandingCheck pl = new ProducerToLandingCheck();
         pl.settings = settings;
         TopNAgreementCheck t = new TopNAgreementCheck();
+        HourlyHllCheck hourly = new HourlyHllCheck();
+        hourly.settings = settings;
         return List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
-                new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, pl,
-                q, f, t);
+                new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), hourly, new EventsToPvCheck(),
+                p, pl, q, f, t);
     }
 
     private static Duration duration(Config config, String name, String dflt) {

@@ -39,9 +39,11 @@ final class Harness implements AutoCloseable {
         p.settings = settings;
         ProducerToLandingCheck pl = new ProducerToLandingCheck();
         pl.settings = settings;
+        HourlyHllCheck hourly = new HourlyHllCheck();
+        hourly.settings = settings;
         List<Check> checks = List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
-                new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), new EventsToPvCheck(), p, pl,
-                q, f);
+                new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), hourly, new EventsToPvCheck(),
+                p, pl, q, f);
         List<CheckResult> out = new java.util.ArrayList<>();
         try (Workspace ws = Workspace.open(db, SqlFile.load(), SnapshotReader.read(settings), settings.window().toMillis(),
                 settings.uvRsd())) {

@@ -74,6 +74,13 @@ class ApiTest {
             "/api/uv?from=2026-11-21T23:00:00Z&to=2026-11-21T22:00:00Z, to, after from",
             "/api/uv?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z, to, 31 days",
             "/api/uv?from=1, from, ISO-8601",
+            "/api/uv?grain=minute, grain, 'one of window, hour, day'",
+            "/api/uv?grain=HOURS, grain, 'one of window, hour, day'",
+            "/api/uv?grain=hour&from=yesterday, from, ISO-8601",
+            "/api/uv?grain=day&to=2026-13-01T00:00:00Z, to, ISO-8601",
+            "/api/uv?grain=hour&from=2026-11-21T23:00:00Z&to=2026-11-21T23:00:00Z, to, after from",
+            "/api/uv?grain=hour&from=2026-01-01T00:00:00Z&to=2026-02-02T00:00:00Z, to, 31 days",
+            "/api/uv?grain=day&from=2025-01-01T00:00:00Z&to=2026-03-01T00:00:00Z, to, 400 days",
             "/api/windows?limit=-1, limit, 1..100000",
             "/api/dq?history=0, history, 1..1000",
             "/api/dq?check=DROP%20TABLE, check, a-z",
@@ -104,6 +111,78 @@ class ApiTest {
         assertThat(r.getDouble("rsd")).isEqualTo(0.01);
     }
 
+    /**
+     * The hourly buckets of the default range (24 hours ending with the hour of the sealed watermark) against the
+     * fixture: each merges the sealed windows of its hour, the exact count is DuckDB's count(DISTINCT user_id) over
+     * the events the windows query counted (all but the three late ones) and, at these small counts, the sketch is
+     * exact too; a day bucket merges every sealed window.
+     */
+    @Test
+    void uvPerHourAndDayMergesTheWindowSketches() throws Exception {
+        JsonPath r = given().queryParam("grain", "hour").get("/api/uv").then().statusCode(200).extract().jsonPath();
+        assertThat(r.getInt("num_std_dev")).isEqualTo(2);
+        assertThat(r.getInt("lg_k")).isEqualTo(14);
+        assertThat(r.getBoolean("exact_included")).isTrue();
+        long sealed = f().sealedMs();
+        Instant to = Instant.parse(r.getString("to"));
+        assertThat(to.toEpochMilli()).isEqualTo(-Math.floorDiv(-sealed, 3_600_000L) * 3_600_000L);
+        assertThat(Instant.parse(r.getString("from"))).isEqualTo(to.minus(java.time.Duration.ofHours(24)));
+        List<Map<String, Object>> buckets = r.getList("buckets");
+        assertThat(buckets).isNotEmpty();
+        int windows = 0;
+        for (Map<String, Object> b : buckets) {
+            Instant start = Instant.parse((String) b.get("start"));
+            Instant end = Instant.parse((String) b.get("end"));
+            assertThat(start.toEpochMilli() % 3_600_000L).isZero();
+            assertThat(end).isEqualTo(start.plusSeconds(3600));
+            assertThat(b.get("complete")).isEqualTo(end.toEpochMilli() <= sealed);
+            long exact = ((Number) b.get("exact")).longValue();
+            assertThat(exact).as(b.toString()).isEqualTo(countedDistinctUsers(start, end, sealed));
+            assertThat(((Number) b.get("estimate")).longValue()).isEqualTo(exact);
+            assertThat(((Number) b.get("lower")).doubleValue()).isLessThanOrEqualTo(exact);
+            assertThat(((Number) b.get("upper")).doubleValue()).isGreaterThanOrEqualTo(exact);
+            windows += (Integer) b.get("windows");
+        }
+        assertThat(windows).isEqualTo(f().sealedWindowCount());
+
+        JsonPath d = given().queryParam("grain", "day").get("/api/uv").then().statusCode(200).extract().jsonPath();
+        assertThat(d.getBoolean("exact_included")).isFalse();
+        assertThat(d.getList("buckets.windows", Integer.class).stream().mapToInt(Integer::intValue).sum())
+                .isEqualTo(f().sealedWindowCount());
+        assertThat(d.getList("buckets.start", String.class))
+                .allSatisfy(s -> assertThat(Instant.parse(s).toEpochMilli() % 86_400_000L).isZero());
+        // One hour asked explicitly, from an instant inside it: widened to the whole hour.
+        Instant first = Instant.parse((String) buckets.get(0).get("start"));
+        JsonPath one = given().queryParam("grain", "hour").queryParam("from", first.plusSeconds(61).toString())
+                .queryParam("to", first.plusSeconds(62).toString()).get("/api/uv").then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(one.getList("buckets")).hasSize(1);
+        assertThat(one.getMap("buckets[0]")).isEqualTo(buckets.get(0));
+    }
+
+    @Test
+    void uvOfAnEmptyRangeIsAnEmptyList() {
+        for (String grain : List.of("window", "hour", "day")) {
+            given().queryParam("grain", grain).queryParam("from", "2001-01-01T00:00:00Z")
+                    .queryParam("to", "2001-01-02T00:00:00Z").get("/api/uv").then().statusCode(200)
+                    .body((grain.equals("window") ? "windows" : "buckets") + ".size()", equalTo(0));
+        }
+    }
+
+    /** DuckDB's count(DISTINCT user_id) over the fixture's committed events of sealed windows, late ones excluded. */
+    static long countedDistinctUsers(Instant from, Instant to, long sealedMs) throws Exception {
+        String events = f().root().resolve("parquet/events").toString();
+        try (var c = io.streamingclicks.validator.db.DuckDbAccess.offline(); var s = c.createStatement();
+             var rs = s.executeQuery("SELECT count(DISTINCT user_id) FROM read_parquet('" + events
+                     + "/**/*.parquet') WHERE coalesce(event_id, '') NOT LIKE 'late-%'"
+                     + " AND epoch_ms(CAST(event_time AS TIMESTAMP)) >= " + from.toEpochMilli()
+                     + " AND epoch_ms(CAST(event_time AS TIMESTAMP)) < " + to.toEpochMilli()
+                     + " AND epoch_ms(CAST(event_time AS TIMESTAMP)) // 300000 * 300000 + 300000 <= " + sealedMs)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Test
     void dqShowsLatestResultsHistoryAndGauges() throws Exception {
         runner.runAll();
@@ -111,6 +190,7 @@ class ApiTest {
         JsonPath r = given().queryParam("check", "duplicates_pv").get("/api/dq").then().statusCode(200)
                 .extract().jsonPath();
         assertThat(r.getList("latest.check", String.class)).contains("duplicates_pv", "completeness", "hll_vs_exact",
+                "hll_vs_exact_hourly",
                 "reconciliation_producer_kafka", "reconciliation_kafka_events", "reconciliation_events_pv");
         // On this Kafka fixture the file source's reconciliations say they cannot apply; everything else passes.
         List<Map<String, Object>> latest = r.getList("latest");

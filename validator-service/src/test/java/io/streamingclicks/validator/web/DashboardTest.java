@@ -115,6 +115,32 @@ class DashboardTest {
         assertThat(drawn).extracting(r -> r.get(1)).containsExactlyElementsOf(hll);
     }
 
+    /** The hourly UV table shows the API's buckets: estimate, bounds (rounded as drawn), exact, windows merged. */
+    @Test
+    void hourlyAndDailyUvDrawnEqualTheApi() throws Exception {
+        load();
+        assertThat(dom).containsPattern("<canvas id=\"uv-hour-chart\"[^>]*style=");
+        assertThat(dom).containsPattern("<canvas id=\"uv-day-chart\"[^>]*style=");
+        JsonPath api = given().get("/api/uv?grain=hour").then().statusCode(200).extract().jsonPath();
+        List<java.util.Map<String, Object>> buckets = new ArrayList<>(api.getList("buckets"));
+        java.util.Collections.reverse(buckets);
+        List<List<String>> drawn = table(dom, "uv-hour-rows");
+        assertThat(drawn).isNotEmpty().hasSameSizeAs(buckets);
+        for (int i = 0; i < drawn.size(); i++) {
+            java.util.Map<String, Object> b = buckets.get(i);
+            assertThat(drawn.get(i)).containsExactly(b.get("start").toString(), b.get("estimate").toString(),
+                    Long.toString(Math.round(((Number) b.get("lower")).doubleValue())),
+                    Long.toString(Math.round(((Number) b.get("upper")).doubleValue())), b.get("exact").toString(),
+                    b.get("windows").toString(), (Boolean) b.get("complete") ? "yes" : "open");
+        }
+        JsonPath days = given().get("/api/uv?grain=day").then().statusCode(200).extract().jsonPath();
+        List<String> dayEstimates = new ArrayList<>(days.getList("buckets.estimate", Long.class).stream()
+                .map(String::valueOf).toList());
+        java.util.Collections.reverse(dayEstimates);
+        assertThat(table(dom, "uv-day-rows")).isNotEmpty().extracting(r -> r.get(1))
+                .containsExactlyElementsOf(dayEstimates);
+    }
+
     @Test
     void dqStatusAndPipelineAreShown() throws Exception {
         load();
