@@ -14,7 +14,8 @@
 # env: KAFKA_BOOTSTRAP_SERVERS; BENCH_HEAP (1g); BENCH_BASELINE (a git revision, see below); BENCH_CAP (records per
 # batch, default N/10); BENCH_TRIGGER_S (1); BENCH_WINDOW_S (10) and BENCH_WATERMARK_S (5), small so N events of
 # 1,000 per event-time second seal many windows; BENCH_JVM_OPTS (extra -D for the job runs, e.g.
-# -Dspark.sql.shuffle.partitions=6); BENCH_RUNS (all,baseline,ingest,tool: which of the four to run).
+# -Dspark.sql.shuffle.partitions=6); BENCH_RUNS (all,baseline,ingest,tool: which of the four to run); BENCH_KEEP=1
+# keeps the temporary directory (data roots, job logs).
 set -euo pipefail
 jar=${1:?spark job jar}
 lib=${2:?kafka lib dir}
@@ -45,7 +46,7 @@ cleanup() {
     "${tool[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --delete --topic "$topic" \
       >/dev/null 2>&1 || true
   fi
-  rm -rf "$work"
+  if [[ -n ${BENCH_KEEP:-} ]]; then echo "[bench] kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
 echo "[bench] load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
