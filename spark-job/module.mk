@@ -51,5 +51,7 @@ restart-spark: ## start the Spark job again after a stop or kill-spark, in which
 	  COMPOSE="$(COMPOSE)" infra/bin/compose-wait.sh $(SPARK_SERVICE); \
 	else infra/bin/service.sh stop spark 60 && $(MAKE) --no-print-directory run-spark; fi
 
-bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## processed rows/s of the job vs Kafka's ConsumerPerformance on the same topic: make bench-spark BENCH_EVENTS=1000000
+# The previous topology's jar (BENCH_BASELINE, default ff1eb15) is built once into run/bench-baseline/. BENCH_* knobs:
+# see spark-job/bench/bench-spark.sh (BENCH_CAP, BENCH_JVM_OPTS, BENCH_RUNS, ...).
+bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## the job (every output), the previous topology, the ingest query alone and ConsumerPerformance on one topic: make bench-spark BENCH_EVENTS=1000000
 	@spark-job/bench/bench-spark.sh $(SPARK_JOB_JAR) kafka/target/lib $(BENCH_EVENTS)

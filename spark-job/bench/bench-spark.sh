@@ -1,20 +1,38 @@
 #!/usr/bin/env bash
-# make bench-spark: load N click events into a fresh topic, then, back to back on the same topic:
-#   1. the job with its four sinks (uv, pv, events, quarantine), from the earliest offset, until every query has
-#      committed the last offset: its sustained processed rate and the output delay of the pv windows;
-#   2. the job with the events sink only (one read of the topic): what each extra query re-reading it costs;
-#   3. Kafka's own ConsumerPerformance reading the same N records.
-# Prints the figures and the ratios. Uses the cluster at KAFKA_BOOTSTRAP_SERVERS if one answers, else starts its own
-# 3 brokers on free ports in a temporary directory.
-#   bench-spark.sh SPARK_JOB_JAR KAFKA_LIB_DIR N       (env: KAFKA_BOOTSTRAP_SERVERS, BENCH_HEAP)
+# make bench-spark: load N click events into a fresh topic, then, one after the other on that topic, each from the
+# earliest offset on a fresh data root:
+#   1. the job with every output (ingest -> events, quarantine; windows -> uv, pv, topn 10);
+#   2. the previous topology (one query per output, each reading the topic), the jar of BENCH_BASELINE;
+#   3. the ingest query alone (--sinks events,quarantine);
+#   4. Kafka's ConsumerPerformance reading the same N records.
+# Rate = N / (first batch start -> last window committed; for the ingest query alone: -> last record committed).
+# Also per run: events per CPU-second of the job's JVM (/proc/<pid>/stat utime+stime over the same interval), parses
+# per record (from_json in the executed plans, logged by -Dstreamingclicks.explain=true), each query's batch duration
+# and the output delay (the batch after which the watermark passed a window's end -> its uv and pv committed).
+# Uses the cluster at KAFKA_BOOTSTRAP_SERVERS if one answers, else starts its own 3 brokers on free ports.
+#   bench-spark.sh SPARK_JOB_JAR KAFKA_LIB_DIR N
+# env: KAFKA_BOOTSTRAP_SERVERS; BENCH_HEAP (1g); BENCH_BASELINE (a git revision, see below); BENCH_CAP (records per
+# batch, default N/10); BENCH_TRIGGER_S (1); BENCH_WINDOW_S (10) and BENCH_WATERMARK_S (5), small so N events of
+# 1,000 per event-time second seal many windows; BENCH_JVM_OPTS (extra -D for the job runs, e.g.
+# -Dspark.sql.shuffle.partitions=6); BENCH_RUNS (all,baseline,ingest,tool: which of the four to run); BENCH_KEEP=1
+# keeps the temporary directory (data roots, job logs).
 set -euo pipefail
 jar=${1:?spark job jar}
 lib=${2:?kafka lib dir}
 n=${3:-1000000}
 heap=${BENCH_HEAP:-1g}
-# About ten batches per query, so windows seal along the way and the output delay is measured on many batches.
-cap=$(( n / 10 > 10000 ? n / 10 : 10000 ))
+# ff1eb15 is main's last commit before the job became two queries (ingest + windows); a later default would measure
+# the new topology against itself.
+baseline=${BENCH_BASELINE:-ff1eb15}
+cap=${BENCH_CAP:-$(( n / 10 > 10000 ? n / 10 : 10000 ))}
+trigger_s=${BENCH_TRIGGER_S:-1}
+window_s=${BENCH_WINDOW_S:-10}
+watermark_s=${BENCH_WATERMARK_S:-5}
+jvm_opts=${BENCH_JVM_OPTS:-}
+runs=${BENCH_RUNS:-all,baseline,ingest,tool}
+timeout_s=${BENCH_TIMEOUT_S:-1800}
 tool=(java -Xmx256m -Dlog4j2.configurationFile=kafka/config/tools-log4j2.properties -cp "$lib/*")
+repo=$(git rev-parse --show-toplevel)
 work=$(mktemp -d)
 topic=spark-bench-$(date +%s)
 bootstrap=${KAFKA_BOOTSTRAP_SERVERS:-}
@@ -28,9 +46,33 @@ cleanup() {
     "${tool[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" --delete --topic "$topic" \
       >/dev/null 2>&1 || true
   fi
-  rm -rf "$work"
+  if [[ -n ${BENCH_KEEP:-} ]]; then echo "[bench] kept $work" >&2; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+echo "[bench] load average at start: $(cut -d' ' -f1-3 /proc/loadavg) ($(nproc) cores)"
+
+# The previous topology's shaded jar, built once per commit in a temporary worktree and kept under run/.
+baseline_jar() {
+  local sha out tmp
+  sha=$(git rev-parse --verify "$baseline^{commit}")
+  out=$repo/run/bench-baseline/spark-job-$sha.jar
+  if [[ ! -f $out ]]; then
+    echo "[bench] building the previous topology's jar at ${sha:0:7} (once; kept as $out)" >&2
+    tmp=$(mktemp -d)
+    git worktree add --detach "$tmp/wt" "$sha" >/dev/null
+    ln -s "$repo/.build" "$tmp/wt/.build" 2>/dev/null || true
+    if ! (cd "$tmp/wt" && .build/apache-maven-3.9.11/bin/mvn -B -ntp -q -pl spark-job -am package -DskipTests \
+          >"$tmp/build.log" 2>&1); then
+      tail -30 "$tmp/build.log" >&2; git worktree remove --force "$tmp/wt"; rm -rf "$tmp"; exit 1
+    fi
+    mkdir -p "$(dirname "$out")"
+    cp "$tmp/wt/spark-job/target/spark-job.jar" "$out.tmp" && mv "$out.tmp" "$out"
+    git worktree remove --force "$tmp/wt"
+    rm -rf "$tmp"
+  fi
+  echo "$out"
+}
+[[ ,$runs, == *,baseline,* ]] && old_jar=$(baseline_jar)
 
 if [[ -z $bootstrap ]] || ! "${tool[@]}" org.apache.kafka.tools.TopicCommand --bootstrap-server "$bootstrap" \
      --list >/dev/null 2>&1; then
@@ -50,11 +92,12 @@ else
 fi
 echo "[bench] topic $topic (3 partitions, RF 3) on $bootstrap"
 
-# Events in event-time order over the last N/1000 seconds (1,000 events per second of event time), 50,000 users,
-# 100 pages, as the producer writes them.
-python3 - "$n" >"$work/events.jsonl" <<'PY'
-import sys, time, uuid, random
-n = int(sys.argv[1]); rnd = random.Random(7)
+# Events in event-time order over N/1000 seconds (1,000 events per second of event time) ending an hour ago, 50,000
+# users, 100 pages, as the producer writes them. Writes the end of the last window the data can seal (epoch ms).
+python3 - "$n" "$window_s" "$watermark_s" "$work" >"$work/events.jsonl" <<'PY'
+import os, sys, time, uuid, random
+n, window, delay, work = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+rnd = random.Random(7)
 start = int(time.time()) - n // 1000 - 3600
 out = sys.stdout
 for i in range(n):
@@ -62,97 +105,81 @@ for i in range(n):
     ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + ".%03dZ" % int((t % 1) * 1000)
     out.write('{"event_id":"%s","user_id":"u%d","page_id":"/p%d","event_time":"%s","action":"view","duration_ms":%d}\n'
               % (uuid.UUID(int=rnd.getrandbits(128)), rnd.randrange(50000), rnd.randrange(100), ts, rnd.randrange(5000)))
+# The final watermark is the newest event time minus the delay; 1 s of margin for rounding of the text timestamps.
+final_wm_ms = (start * 1000 + (n - 1)) - delay * 1000 - 1000
+open(os.path.join(work, "last-window-end"), "w").write(str(final_wm_ms // (window * 1000) * window * 1000))
+open(os.path.join(work, "first-window-end"), "w").write(str((start // window + 1) * window * 1000))
 PY
 t0=$(date +%s.%N)
 "${tool[@]}" org.apache.kafka.tools.ConsoleProducer --bootstrap-server "$bootstrap" --topic "$topic" \
   --command-property acks=all --command-property linger.ms=20 --command-property batch.size=262144 \
   <"$work/events.jsonl"
 t1=$(date +%s.%N)
-echo "[bench] loaded $n events ($(du -h "$work/events.jsonl" | cut -f1)) in $(python3 -c "print(round($t1-$t0,1))") s"
+echo "[bench] loaded $n events ($(du -h "$work/events.jsonl" | cut -f1)) in $(python3 -c "print(round($t1-$t0,1))") s;" \
+  "window ${window_s} s, watermark ${watermark_s} s, trigger ${trigger_s} s, batches of $cap records${jvm_opts:+, $jvm_opts}"
 
-# Runs the job on the topic until every query has committed all n records; prints seconds from the JVM start.
-run_job() {
-  local name=$1 sinks=$2 root=$work/$1
-  mkdir -p "$root"
-  local s0
-  s0=$(date +%s.%N)
-  java -Xmx"$heap" -Djdk.reflect.useDirectMethodHandle=false -jar "$jar" --bootstrap-servers "$bootstrap" \
-    --topic "$topic" --data-dir "$root" --sinks "$sinks" --trigger "1 second" \
-    --max-offsets-per-trigger "$cap" >"$root/job.log" 2>&1 &
-  local pid=$!
-  while :; do
-    if ! kill -0 $pid 2>/dev/null; then echo "[bench] job $name exited; log:" >&2; tail -20 "$root/job.log" >&2; exit 1; fi
-    done_all=$(python3 - "$root" "$sinks" "$n" <<'PY'
+# Is the run done? Every Kafka-reading query has committed all n records and every windowed query has run a batch
+# whose watermark reached the last sealable window's end (that batch emits it).
+done_yet() {
+  python3 - "$1" "$n" "$(cat "$work/last-window-end")" <<'PY'
 import json, os, sys
-root, sinks, n = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3])
-ok = True
-for s in sinks:
-    d = os.path.join(root, "chk", s)
-    try:
-        commits = [int(f) for f in os.listdir(os.path.join(d, "commits")) if f.isdigit()]
-        last = max(commits)
-        offs = json.loads(open(os.path.join(d, "offsets", str(last))).read().splitlines()[2])
-        ok &= sum(sum(p.values()) for p in offs.values()) >= n
-    except (OSError, ValueError):
-        ok = False
+from datetime import datetime
+root, n, last_end = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+prog = os.path.join(root, "progress")
+try:
+    names = [f[:-6] for f in os.listdir(prog) if f.endswith(".jsonl")]
+except OSError:
+    names = []
+ok = bool(names)
+for q in names:
+    lines = [json.loads(l) for l in open(os.path.join(prog, q + ".jsonl"))]
+    if q in ("windows", "uv", "pv", "topn"):
+        wms = [datetime.fromisoformat(l["watermark"].replace("Z", "+00:00")).timestamp() * 1000
+               for l in lines if "watermark" in l]
+        ok &= bool(wms) and max(wms) >= last_end
+    elif q in ("ingest", "events", "quarantine"):
+        ok &= any(sum(l.get("end_offsets", {}).values()) >= n for l in lines)
 print("yes" if ok else "no")
-PY
-)
-    [[ $done_all == yes ]] && break
-    sleep 0.5
-  done
-  local s1
-  s1=$(date +%s.%N)
-  kill -TERM $pid; wait $pid 2>/dev/null || true
-  python3 - "$root" "$sinks" "$n" "$s0" "$s1" "$name" <<'PY'
-import json, os, sys, statistics
-root, sinks, n, s0, s1, name = sys.argv[1], sys.argv[2].split(","), int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
-# Processing time: from the first batch's start to the last commit, over all queries (JVM start-up excluded).
-first, last = None, None
-for s in sinks:
-    lines = [json.loads(l) for l in open(os.path.join(root, "progress", s + ".jsonl"))]
-    from datetime import datetime
-    for l in lines:
-        if l["input_rows"] == 0:
-            continue
-        t = datetime.fromisoformat(l["timestamp"].replace("Z", "+00:00")).timestamp()
-        first = t if first is None else min(first, t)
-        end = t + l["batch_duration_ms"] / 1000
-        last = end if last is None else max(last, end)
-busy = last - first
-print(f"[bench] job[{name}] sinks={','.join(sinks)}: {n:,} records in {busy:.1f} s of batches"
-      f" ({s1 - s0:.1f} s with JVM start): {n / busy:,.0f} records/s")
-# Output delay of pv: commit of the batch that first carries a new watermark minus the writing of its offsets.
-if "pv" in sinks:
-    chk, meta = os.path.join(root, "chk", "pv"), os.path.join(root, "parquet", "pv", "_spark_metadata")
-    wms, delays = {}, []
-    for f in os.listdir(os.path.join(chk, "offsets")):
-        if f.isdigit():
-            wms[int(f)] = json.loads(open(os.path.join(chk, "offsets", f)).read().splitlines()[1])["batchWatermarkMs"]
-    for b in sorted(wms):
-        m = os.path.join(meta, str(b))
-        if b - 1 in wms and wms[b] > wms[b - 1] and os.path.exists(m):
-            delays.append(os.path.getmtime(m) - os.path.getmtime(os.path.join(chk, "offsets", str(b))))
-    if delays:
-        print(f"[bench] pv output delay (watermark passes window end -> window's files committed), "
-              f"{len(delays)} batches: median {statistics.median(delays):.2f} s, max {max(delays):.2f} s")
-with open(os.path.join(os.path.dirname(root), "rate-" + name), "w") as f:
-    f.write(str(n / busy))
 PY
 }
 
-run_job all uv,pv,events,quarantine
-run_job events-only events
+# Runs one job until done_yet; samples its JVM's CPU meanwhile; writes its figures to $work/result-<name>.
+run_job() {
+  local name=$1 jarfile=$2 root=$work/$1
+  shift 2
+  mkdir -p "$root"
+  # shellcheck disable=SC2086
+  java -Xmx"$heap" -Djdk.reflect.useDirectMethodHandle=false -Dstreamingclicks.explain=true $jvm_opts \
+    -jar "$jarfile" --bootstrap-servers "$bootstrap" --topic "$topic" --data-dir "$root" \
+    --trigger "PT${trigger_s}S" --window "PT${window_s}S" --watermark "PT${watermark_s}S" \
+    --max-offsets-per-trigger "$cap" "$@" >"$root/job.log" 2>&1 &
+  local pid=$!
+  # The JVM's own utime+stime (clock ticks), with the wall time, four times a second.
+  (while read -r stat <"/proc/$pid/stat" 2>/dev/null; do echo "$EPOCHREALTIME ${stat##*) }"; sleep 0.25; done) \
+    >"$root/cpu.log" 2>/dev/null &
+  local sampler=$! started=$SECONDS
+  while [[ $(done_yet "$root") != yes ]]; do
+    if ! kill -0 $pid 2>/dev/null; then echo "[bench] job $name exited; log:" >&2; tail -20 "$root/job.log" >&2; exit 1; fi
+    if (( SECONDS - started > timeout_s )); then echo "[bench] job $name not done in $timeout_s s" >&2; exit 1; fi
+    sleep 0.5
+  done
+  kill -TERM $pid; wait $pid 2>/dev/null || true
+  kill $sampler 2>/dev/null; wait $sampler 2>/dev/null || true
+  python3 "$(dirname "$0")/bench-figures.py" "$root" "$name" "$n" "$(cat "$work/first-window-end")" \
+    "$(cat "$work/last-window-end")" $((window_s * 1000)) "$(getconf CLK_TCK)" "$work/result-$name"
+}
 
-perf=$("${tool[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$bootstrap" --topic "$topic" \
-  --messages "$n" --timeout 60000 | tail -1)
-echo "[bench] ConsumerPerformance: $perf"
-# start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, ...
-tool_rate=$(awk -F', *' '{print $6}' <<<"$perf")
-python3 - "$(cat "$work/rate-all")" "$(cat "$work/rate-events-only")" "$tool_rate" <<'PY'
-import sys
-a, e, k = (float(x) for x in sys.argv[1:4])
-print(f"[bench] job, 4 sinks {a:,.0f} rec/s | job, events sink only {e:,.0f} rec/s | ConsumerPerformance {k:,.0f} rec/s")
-print(f"[bench] ratio job/ConsumerPerformance: 4 sinks {a / k:.3f}, events only {e / k:.3f};"
-      f" the three extra queries re-reading and re-parsing the topic cost {100 * (1 - a / e):.0f} % of the rate")
-PY
+[[ ,$runs, == *,all,* ]] && run_job all "$jar" --topn 10
+[[ ,$runs, == *,baseline,* ]] && run_job baseline "$old_jar" --topn 10
+[[ ,$runs, == *,ingest,* ]] && run_job ingest "$jar" --sinks events,quarantine
+
+tool_rate=
+if [[ ,$runs, == *,tool,* ]]; then
+  perf=$("${tool[@]}" org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "$bootstrap" --topic "$topic" \
+    --messages "$n" --timeout 60000 | tail -1)
+  echo "[bench] ConsumerPerformance: $perf"
+  # start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec, ...
+  tool_rate=$(awk -F', *' '{print $6}' <<<"$perf")
+fi
+echo "[bench] load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 "$(dirname "$0")/bench-figures.py" --compare "$work" "$n" "$trigger_s" "${tool_rate:-0}" "$baseline"

@@ -5,6 +5,7 @@ import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.OutputColumns;
 import io.streamingclicks.job.options.JobOptions;
+import io.streamingclicks.job.progress.PlanLog;
 import io.streamingclicks.job.progress.ProgressFileListener;
 import io.streamingclicks.job.sink.CheckpointPairing;
 import io.streamingclicks.job.sink.CommittedSink;
@@ -69,6 +70,7 @@ public final class ClickJob {
         if (listener != null) {
             spark.streams().addListener(listener);
         }
+        PlanLog.addIfRequested(spark);
         List<StreamingQuery> queries = new ArrayList<>();
         ClickSource source = ClickSource.of(o);
         try {
