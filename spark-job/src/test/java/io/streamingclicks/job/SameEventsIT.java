@@ -35,7 +35,7 @@ import static org.awaitility.Awaitility.await;
  * uv, pv and Top-N of a window come from the same events under steady late traffic: 40 % of the events arrive 10 to
  * 50 s behind the newest one (20-second windows and watermark; event time advancing about ten times faster than the
  * wall clock), so a window keeps getting late events while it is being sealed and a batch boundary decides which are
- * counted. Every user is distinct, so a window's distinct
+ * counted. The job is stopped a third of the way in and restarted on a backlog. Every user is distinct, so a window's distinct
  * users are its counted events: uv must equal Σpv up to the sketch's error, and equal exactly the sketch of the
  * events link 3 says pv counted; the Top-N must rank exactly the pv rows.
  * <p>
@@ -66,14 +66,21 @@ class SameEventsIT {
     void everySealedWindowsUvPvAndTopNCountTheSameEvents() throws Exception {
         String topic = cluster.createRandomTopic();
         Path root = tmp.resolve("data");
-        JobProcess job = jobs.start(root, JobProcesses.minuteWindows(root, "--bootstrap-servers",
-                cluster.bootstrapServers(), "--topic", topic, "--topn", "5", "--window", "20 seconds",
-                "--watermark", "20 seconds"));
+        String[] args = JobProcesses.minuteWindows(root, "--bootstrap-servers", cluster.bootstrapServers(),
+                "--topic", topic, "--topn", "5", "--window", "20 seconds", "--watermark", "20 seconds");
+        JobProcess job = jobs.start(root, args);
         Random random = new Random(11);
         Instant last;
         try (Events events = new Events(cluster.bootstrapServers(), topic)) {
-            // Rounds of event time sent as it happens, while both queries run: batches cut the late traffic anywhere.
+            // Rounds of event time sent as it happens, while the queries run: batches cut the late traffic anywhere.
+            // A third of the way in the job is stopped (SIGTERM, between batches) and a third is sent as a backlog
+            // while it is down: each query then resumes from its own checkpoint, the repro of uv > pv.
             for (int round = 0; round < ROUNDS; round++) {
+                if (round == ROUNDS / 3) {
+                    job.assertStopsCleanly();
+                } else if (round == 2 * ROUNDS / 3) {
+                    job = jobs.start(root, args);
+                }
                 Instant frontier = T.plus(ROUND_SPAN.multipliedBy(round));
                 List<String> batch = new ArrayList<>();
                 for (int i = 0; i < PER_ROUND; i++) {
@@ -91,12 +98,13 @@ class SameEventsIT {
             events.send("clock", "/clock", last.plus(Duration.ofMinutes(5)));
         }
         Instant lastWindow = last.minus(WINDOW);
+        JobProcess running = job;
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-            job.assertAlive();
+            running.assertAlive();
             return Committed.hasWindow(spark, root.resolve("parquet/pv"), lastWindow)
                     && Committed.hasWindow(spark, root.resolve("parquet/uv"), lastWindow);
         });
-        job.assertStopsCleanly();
+        running.assertStopsCleanly();
 
         // 1. All users distinct: uv is Σpv up to the sketch's error (exact at these counts, in the sketch's list or
         //    set mode; 3 sigma otherwise).
