@@ -20,6 +20,10 @@ public final class SparkSessions {
                 .setIfMissing("spark.master", options.master().isBlank() ? "local[2]" : options.master())
                 .setIfMissing("spark.sql.shuffle.partitions", "3")
                 .setIfMissing("spark.ui.enabled", "false")
+                // Each query caches its batch once for its several outputs; compressing that cache (dictionary
+                // statistics over every string, high-cardinality ids included) was the ingest query's largest CPU
+                // cost in a profile of make bench-spark, and a batch is read back once per output, not kept.
+                .setIfMissing("spark.sql.inMemoryColumnarStorage.compressed", "false")
                 .setIfMissing("spark.driver.host", "127.0.0.1")
                 .setIfMissing("spark.driver.bindAddress", "127.0.0.1")
                 .setIfMissing("spark.ui.host", "127.0.0.1")

@@ -40,6 +40,27 @@ class ClickParserTest {
                         tuple("u", "/a", Instant.parse("2026-01-01T12:09:59Z"), null));
     }
 
+    /**
+     * The producer's shape ({@code ...ss[.SSS]Z}) is parsed without the 'Z' (a faster path); these are the texts
+     * around that path: each must read as the plain cast reads it.
+     */
+    @Test
+    void theUtcShortcutReadsWhatTheCastReads() {
+        List<Row> out = parse(
+                "{\"user_id\":\"u\",\"page_id\":\"/a\",\"event_time\":\"2026-01-01T11:59:58.123Z\"}",
+                "{\"user_id\":\"u\",\"page_id\":\"/a\",\"event_time\":\"2026-01-01 11:59:58Z\"}",
+                "{\"user_id\":\"u\",\"page_id\":\"/a\",\"event_time\":\"2026-01-01T11:59+01:00Z\"}",
+                "{\"user_id\":\"u\",\"page_id\":\"/a\",\"event_time\":\"2026-13-01T11:59:58Z\"}",
+                "{\"user_id\":\"u\",\"page_id\":\"/a\",\"event_time\":\"2026-01-01T11:59:58.12Z\"}");
+        assertThat(out).extracting(r -> r.isNullAt(2) ? null : r.getTimestamp(2).toInstant(), r -> r.getString(3))
+                .containsExactly(
+                        tuple(Instant.parse("2026-01-01T11:59:58.123Z"), null),
+                        tuple(Instant.parse("2026-01-01T11:59:58Z"), null),
+                        tuple(null, "bad_event_time"),
+                        tuple(null, "bad_event_time"),
+                        tuple(Instant.parse("2026-01-01T11:59:58.120Z"), null));
+    }
+
     @Test
     void eachBadRecordGetsItsReason() {
         List<Row> out = parse(
