@@ -111,6 +111,9 @@ class SameEventsIT {
         Map<Instant, Long> pv = perWindow(root, "pv", "sum(pv)");
         Map<Instant, Long> uv = perWindow(root, "uv", "sum(uv)");
         assertThat(uv.keySet()).as("windows with a uv row").isEqualTo(pv.keySet());
+        System.out.printf("SameEventsIT: per window (uv, Σpv): %s%n", pv.keySet().stream()
+                .map(w -> w.toString().substring(11, 19) + "=(" + uv.get(w) + ", " + pv.get(w) + ")")
+                .collect(Collectors.joining(" ")));
         double sigma = UvPrecision.sigma(UvPrecision.lgK(0.01));
         Map<Instant, String> disagreeing = new TreeMap<>();
         pv.forEach((w, p) -> {
