@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,6 +94,24 @@ public final class JobProcesses implements AfterEachCallback {
                 () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/ingest"), events));
         List<Path> orphans = landed ? Committed.orphans(events) : List.of();
         assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file").isNotEmpty();
+        return orphans;
+    }
+
+    /**
+     * Starts the job ({@code start}, on {@code root}) and SIGKILLs it until a kill lands inside a batch of the windows
+     * query ({@code chk/windows} has {@code offsets/N}, no {@code commits/N}) with a Parquet file written but not
+     * committed in pv, uv or topn; fails unless one does, else returns those orphans.
+     */
+    public static List<Path> killInsideAWindowsBatch(Path root, int attempts, Callable<JobProcess> start)
+            throws Exception {
+        List<Path> outputs = Stream.of("pv", "uv", "topn").map(o -> root.resolve("parquet").resolve(o)).toList();
+        Path chk = root.resolve("chk/windows");
+        boolean landed = killUntilLandedIn("inside a windows batch", attempts, start,
+                () -> outputs.stream().anyMatch(o -> Checkpoints.batchInFlightWithOrphan(chk, o)));
+        List<Path> orphans = landed ? outputs.stream().flatMap(o -> Committed.orphans(o).stream()).toList()
+                : List.of();
+        assertThat(orphans).as("a SIGKILL that left chk/windows offsets/N without commits/N and an orphan file")
+                .isNotEmpty();
         return orphans;
     }
 
