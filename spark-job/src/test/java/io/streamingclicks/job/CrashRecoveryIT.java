@@ -198,9 +198,9 @@ class CrashRecoveryIT {
     /** The output's committed rows (without the binary sketch) grouped by window, each window's rows sorted. */
     private Map<String, List<String>> rowsByWindow(Path root, String output) {
         String columns = switch (output) {
-            case "pv" -> "page_id, pv";
-            case "uv" -> "window_end, uv";
-            default -> "rank, page_id, pv";
+            case "pv" -> "page_id, cast(pv as string)";
+            case "uv" -> "cast(window_end as string), cast(uv as string)";
+            default -> "cast(rank as string), page_id, cast(pv as string)";
         };
         Map<String, List<String>> out = new TreeMap<>();
         Committed.rows(spark, root.resolve("parquet").resolve(output),

@@ -100,19 +100,30 @@ public final class JobProcesses implements AfterEachCallback {
     /**
      * Starts the job ({@code start}, on {@code root}) and SIGKILLs it until a kill lands inside a batch of the windows
      * query ({@code chk/windows} has {@code offsets/N}, no {@code commits/N}) with a Parquet file written but not
-     * committed in pv, uv or topn; fails unless one does, else returns those orphans.
+     * committed in pv, uv or topn, once pv holds committed windows (so the restart has committed windows it could
+     * write again); fails unless one does, else returns those orphans.
      */
     public static List<Path> killInsideAWindowsBatch(Path root, int attempts, Callable<JobProcess> start)
             throws Exception {
         List<Path> outputs = Stream.of("pv", "uv", "topn").map(o -> root.resolve("parquet").resolve(o)).toList();
         Path chk = root.resolve("chk/windows");
         boolean landed = killUntilLandedIn("inside a windows batch", attempts, start,
-                () -> outputs.stream().anyMatch(o -> Checkpoints.batchInFlightWithOrphan(chk, o)));
+                () -> outputs.stream().anyMatch(o -> Checkpoints.batchInFlightWithOrphan(chk, o))
+                        && committedBefore(outputs.get(0)));
         List<Path> orphans = landed ? outputs.stream().flatMap(o -> Committed.orphans(o).stream()).toList()
                 : List.of();
         assertThat(orphans).as("a SIGKILL that left chk/windows offsets/N without commits/N and an orphan file")
                 .isNotEmpty();
         return orphans;
+    }
+
+    /** {@code output} holds committed files. */
+    private static boolean committedBefore(Path output) {
+        try {
+            return !Committed.named(output).isEmpty();
+        } catch (RuntimeException partlyWritten) {
+            return false;
+        }
     }
 
     /**
