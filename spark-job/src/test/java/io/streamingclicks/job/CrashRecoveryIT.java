@@ -67,14 +67,17 @@ class CrashRecoveryIT {
         try (Events events = new Events(cluster.bootstrapServers(), topic)) {
             long bad = sendClicks(events);
 
-            // Kill until the kill lands inside an ingest batch with an events file written but not committed.
-            List<Path> orphans = JobProcesses.killInsideAnEventsBatch(root, 8,
+            // Kill until the kill lands inside an ingest batch with an events file written (not empty) but not
+            // committed: a windows query that listed the directory instead of its log would count it.
+            List<Path> orphans = JobProcesses.killInsideAnEventsBatchLeavingBytes(root, 8,
                     () -> startJob(root, "--max-offsets-per-trigger", "4000"));
 
             long total = restartAndFinish(root, events);
 
             // The orphans are still on disk and were never output, nor read by the windows query.
             assertThat(orphans).allMatch(Files::exists);
+            System.out.printf("orphans of the killed ingest batch: %s%n", orphans.stream()
+                    .map(o -> root.relativize(o) + " " + o.toFile().length() + " bytes").toList());
             assertThat(Committed.named(root.resolve("parquet/events")))
                     .noneMatch(f -> orphans.stream().anyMatch(o -> f.endsWith(o.getFileName())));
             assertRecovered(root, total, bad);
