@@ -19,7 +19,7 @@ import scala.collection.JavaConverters;
  * <p>
  * {@code FileStreamSink} is internal API, pinned here to Spark 3.5.x: its constructor and {@code addBatch(long,
  * Dataset)} are what {@code writeStream().format("parquet")} itself builds. Tests hold its skip and its log
- * (WindowsTopologyIT, OutputCrashIT).
+ * (OutputCrashIT, CrashRecoveryIT).
  */
 public final class CommittedSink {
 

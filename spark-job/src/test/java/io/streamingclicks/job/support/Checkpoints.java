@@ -55,6 +55,11 @@ public final class Checkpoints {
         return FileSourceLog.committed(root.resolve("chk/windows")).orElse(java.util.Set.of()).containsAll(files);
     }
 
+    /** The id of the query's last planned batch ({@code offsets/N}, committed or not); -1 before its first. */
+    public static long lastBatch(Path checkpoint) {
+        return CheckpointLog.read(checkpoint).last().map(BatchOffsets::batchId).orElse(-1L);
+    }
+
     /** The watermark of the query's last committed batch (Kafka or file source); 0 before its first. */
     public static long committedWatermarkMs(Path checkpoint) {
         Long w = CheckpointLog.read(checkpoint).committedWatermark();

@@ -29,6 +29,11 @@ public final class Committed {
         return CommittedOutput.read(outputDir).named();
     }
 
+    /** The highest batch id the output's log has committed; -1 before its first. */
+    public static long latestBatch(Path outputDir) {
+        return CommittedOutput.read(outputDir).latestBatch();
+    }
+
     /** The committed rows, with the date/hour partition columns; empty (null) while nothing is committed. */
     public static Dataset<Row> read(SparkSession spark, Path outputDir) {
         List<String> files = CommittedOutput.read(outputDir).uris();

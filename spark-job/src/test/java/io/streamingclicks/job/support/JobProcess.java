@@ -92,6 +92,15 @@ public final class JobProcess {
         return state.getAsBoolean();
     }
 
+    /** Waits until the windows query has committed a batch whose watermark is at or past {@code at}. */
+    public void awaitWindowsWatermark(java.time.Instant at, Duration timeout) {
+        Path checkpoint = root.resolve("chk/windows");
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> {
+            assertAlive();
+            return Checkpoints.committedWatermarkMs(checkpoint) >= at.toEpochMilli();
+        });
+    }
+
     /** Waits until the query's last committed batch ends at {@code records} records over all partitions (Kafka). */
     public void awaitCommitted(String query, long records, Duration timeout) {
         Path checkpoint = root.resolve("chk").resolve(query);

@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
 import java.util.zip.ZipFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -94,6 +95,61 @@ public final class JobProcesses implements AfterEachCallback {
         List<Path> orphans = landed ? Committed.orphans(events) : List.of();
         assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file").isNotEmpty();
         return orphans;
+    }
+
+    /**
+     * As {@link #killInsideAnEventsBatch}, but the orphan must hold bytes: Spark's readers skip an empty file, so only
+     * an orphan with content shows whether the windows query reads events through their {@code _spark_metadata}.
+     */
+    public static List<Path> killInsideAnEventsBatchLeavingBytes(Path root, int attempts, Callable<JobProcess> start)
+            throws Exception {
+        Path events = root.resolve("parquet/events");
+        boolean landed = killUntilLandedIn("inside an events batch, an orphan with bytes", attempts, start,
+                () -> Checkpoints.batchInFlightWithOrphan(root.resolve("chk/ingest"), events)
+                        && nonEmpty(Committed.orphans(events)));
+        List<Path> orphans = landed ? Committed.orphans(events) : List.of();
+        assertThat(orphans).as("a SIGKILL that left offsets/N without commits/N and an orphan file with bytes")
+                .isNotEmpty();
+        return orphans;
+    }
+
+    private static boolean nonEmpty(List<Path> files) {
+        return files.stream().anyMatch(f -> {
+            try {
+                return Files.size(f) > 0;
+            } catch (IOException gone) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * Starts the job ({@code start}, on {@code root}) and SIGKILLs it until a kill lands inside a batch of the windows
+     * query ({@code chk/windows} has {@code offsets/N}, no {@code commits/N}) with a Parquet file written but not
+     * committed in pv, uv or topn, once pv holds committed windows (so the restart has committed windows it could
+     * write again); fails unless one does, else returns those orphans.
+     */
+    public static List<Path> killInsideAWindowsBatch(Path root, int attempts, Callable<JobProcess> start)
+            throws Exception {
+        List<Path> outputs = Stream.of("pv", "uv", "topn").map(o -> root.resolve("parquet").resolve(o)).toList();
+        Path chk = root.resolve("chk/windows");
+        boolean landed = killUntilLandedIn("inside a windows batch", attempts, start,
+                () -> outputs.stream().anyMatch(o -> Checkpoints.batchInFlightWithOrphan(chk, o))
+                        && committedBefore(outputs.get(0)));
+        List<Path> orphans = landed ? outputs.stream().flatMap(o -> Committed.orphans(o).stream()).toList()
+                : List.of();
+        assertThat(orphans).as("a SIGKILL that left chk/windows offsets/N without commits/N and an orphan file")
+                .isNotEmpty();
+        return orphans;
+    }
+
+    /** {@code output} holds committed files. */
+    private static boolean committedBefore(Path output) {
+        try {
+            return !Committed.named(output).isEmpty();
+        } catch (RuntimeException partlyWritten) {
+            return false;
+        }
     }
 
     /**
