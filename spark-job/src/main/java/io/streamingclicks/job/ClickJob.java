@@ -1,5 +1,6 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
@@ -148,8 +149,19 @@ public final class ClickJob {
     }
 
     private static CommittedSink sink(SparkSession spark, JobOptions o, Sink sink) {
-        return o.writes(sink) ? CommittedSink.parquet(spark, sink.dir(), o.output(sink)) : null;
+        return o.writes(sink) ? CommittedSink.parquet(spark, sink.dir(), o.output(sink), WRITE_OPTIONS.get(sink))
+                : null;
     }
+
+    /**
+     * Every event_id (and every quarantined raw line) is distinct: Parquet would build a dictionary for it on each
+     * page and then fall back to plain encoding, which is where the files end up anyway (checked with DuckDB's
+     * parquet_metadata on a make bench-spark run). Plain from the start.
+     */
+    private static final java.util.Map<Sink, java.util.Map<String, String>> WRITE_OPTIONS = java.util.Map.of(
+            Sink.EVENTS, java.util.Map.of("parquet.enable.dictionary#" + ClickEventContract.EVENT_ID, "false"),
+            Sink.QUARANTINE, java.util.Map.of("parquet.enable.dictionary#" + OutputColumns.RAW, "false"),
+            Sink.UV, java.util.Map.of(), Sink.PV, java.util.Map.of(), Sink.TOPN, java.util.Map.of());
 
     /**
      * Pairs the query's checkpoint with its outputs before anything is created: a sink's log directory is made when

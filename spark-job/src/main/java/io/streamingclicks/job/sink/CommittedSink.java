@@ -10,6 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 
+import java.util.Map;
+
 /**
  * One Parquet output written from inside a {@code foreachBatch}, with the commit protocol of Spark's own file sink:
  * {@link FileStreamSink#addBatch} writes the batch's files and then {@code _spark_metadata/<batchId>}, and skips a
@@ -44,9 +46,18 @@ public final class CommittedSink {
 
     /** The sink {@code name} writing to {@code path}, partitioned by {@link DataRoot#PARTITION_COLUMNS}. */
     public static CommittedSink parquet(SparkSession spark, String name, String path) {
+        return parquet(spark, name, path, Map.of());
+    }
+
+    /**
+     * As {@link #parquet(SparkSession, String, String)}, with writer options (Spark's and Parquet's, e.g.
+     * {@code parquet.enable.dictionary#<column>}: the file sink hands them to the Hadoop configuration of the write).
+     */
+    public static CommittedSink parquet(SparkSession spark, String name, String path, Map<String, String> options) {
         FileStreamSink sink = new FileStreamSink(spark, path, new ParquetFileFormat(),
                 JavaConverters.asScalaBuffer(DataRoot.PARTITION_COLUMNS).toSeq(),
-                scala.collection.immutable.Map$.MODULE$.<String, String>empty());
+                scala.collection.immutable.Map$.MODULE$.<String, String>empty()
+                        .$plus$plus(JavaConverters.mapAsScalaMap(options)));
         return new CommittedSink(name, sink);
     }
 
