@@ -29,13 +29,7 @@ public final class DataRoot {
         private final String dir;
 
         Sink() {
-            List<String> dirs = Defaults.SINKS;
-            // The enum's constants are code, the names are the file's: a renamed or reordered entry fails loud here.
-            if (ordinal() >= dirs.size() || !dirs.get(ordinal()).equalsIgnoreCase(name())) {
-                throw new IllegalStateException("CONTRACT_SINKS in the contract file must name sink " + name()
-                        + " as entry " + (ordinal() + 1) + ", got " + dirs);
-            }
-            this.dir = dirs.get(ordinal());
+            this.dir = dirOf("CONTRACT_SINKS", Defaults.SINKS, this);
         }
 
         /** The sink's directory name under {@code parquet/}. */
@@ -70,12 +64,7 @@ public final class DataRoot {
         private final String dir;
 
         Query() {
-            List<String> dirs = Defaults.QUERIES;
-            if (ordinal() >= dirs.size() || !dirs.get(ordinal()).equalsIgnoreCase(name())) {
-                throw new IllegalStateException("CONTRACT_QUERIES in the contract file must name query " + name()
-                        + " as entry " + (ordinal() + 1) + ", got " + dirs);
-            }
-            this.dir = dirs.get(ordinal());
+            this.dir = dirOf("CONTRACT_QUERIES", Defaults.QUERIES, this);
         }
 
         /** The query's name (Spark's query name) and its checkpoint's directory name under {@code chk/}. */
@@ -87,6 +76,18 @@ public final class DataRoot {
         public List<Sink> sinks() {
             return java.util.Arrays.stream(Sink.values()).filter(s -> s.query() == this).toList();
         }
+    }
+
+    /**
+     * The directory name of {@code constant}, entry {@code ordinal} of the contract file's list {@code key}. The enum's
+     * constants are code, the names are the file's: a renamed or reordered entry fails loud here.
+     */
+    private static String dirOf(String key, List<String> dirs, Enum<?> constant) {
+        if (constant.ordinal() >= dirs.size() || !dirs.get(constant.ordinal()).equalsIgnoreCase(constant.name())) {
+            throw new IllegalStateException(key + " in the contract file must name " + constant.name() + " as entry "
+                    + (constant.ordinal() + 1) + ", got " + dirs);
+        }
+        return dirs.get(constant.ordinal());
     }
 
     /** Output is partitioned by time only, never by page or user: these columns, derived from the window start. */
