@@ -124,6 +124,16 @@ public final class Workspace implements AutoCloseable {
         set(sink.dir() + "_files", files.partition(sink, partitionDir));
     }
 
+    /** Reads only {@code files} of the sink (committed files of the snapshot) for the rest of this lease. */
+    public void narrow(Sink sink, List<String> files) throws SQLException {
+        set(sink.dir() + "_files", files);
+    }
+
+    /** The snapshot's committed files, whole and by partition. */
+    public SnapshotFiles files() {
+        return files;
+    }
+
     public void runBlock(String name) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String stmt : sql.block(name)) {

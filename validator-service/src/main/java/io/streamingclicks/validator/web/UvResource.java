@@ -27,6 +27,7 @@ import io.streamingclicks.validator.db.Workspaces;
 import io.streamingclicks.validator.uv.Grain;
 import io.streamingclicks.validator.uv.SketchUnion;
 import io.streamingclicks.validator.uv.UvBucket;
+import io.streamingclicks.validator.uv.UvBuckets;
 import io.streamingclicks.validator.uv.UvReads;
 import io.streamingclicks.validator.uv.WindowSketch;
 
@@ -48,6 +49,9 @@ public class UvResource {
 
     @Inject
     ValidatorSettings settings;
+
+    @Inject
+    UvBuckets uvBuckets;
 
     @GET
     @Operation(summary = "UV per sealed window (HLL vs exact), or per UTC hour or day from the union of the window"
@@ -138,7 +142,7 @@ public class UvResource {
     private List<Map<String, Object>> buckets(Workspace ws, Grain grain, Instant[] range, int lgK, Long sealed,
                                               boolean withExact) throws Exception {
         Duration size = grain.bucket(settings.window());
-        List<UvBucket> merged = SketchUnion.buckets(UvReads.sketches(ws, range[0], range[1]), size, lgK, sealed);
+        List<UvBucket> merged = uvBuckets.buckets(ws, size, range[0], range[1], lgK, sealed);
         Map<Instant, Long> exact = withExact ? UvReads.exact(ws, range[0], range[1], size) : Map.of();
         Map<Instant, UvBucket> byStart = new HashMap<>();
         merged.forEach(b -> byStart.put(b.start(), b));
