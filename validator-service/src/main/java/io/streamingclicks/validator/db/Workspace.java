@@ -280,6 +280,31 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /** What {@link #forEachRow} calls per row, on the result set positioned at it. */
+    @FunctionalInterface
+    public interface RowReader {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs the single statement of block {@code name} after binding {@code vars}, handing each row to {@code reader}
+     * as DuckDB produces it: for results too large to hold as maps (every window's sketch bytes of a range).
+     */
+    public void forEachRow(String name, Map<String, Object> vars, RowReader reader) throws SQLException {
+        for (Map.Entry<String, Object> v : vars.entrySet()) {
+            set(v.getKey(), v.getValue());
+        }
+        settle();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.statement(name))) {
+            while (rs.next()) {
+                reader.row(rs);
+            }
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
     public List<Map<String, Object>> rows(String name) throws SQLException {
         return rows(name, Map.of());
     }

@@ -84,7 +84,7 @@ public class UvBuckets {
         // Only the layout the job writes (date=/hour= of window start) maps a bucket to its files.
         boolean byPartition = sizeMs % HOUR.toMillis() == 0 && files.unpartitioned(Sink.UV).isEmpty();
         if (!byPartition) {
-            return SketchUnion.buckets(UvReads.sketches(ws, from, to), size, lgK, sealed);
+            return merge(ws, size, from, to, lgK, sealed);
         }
         Map<Long, Key> keys = new LinkedHashMap<>();
         Map<Long, Optional<UvBucket>> found = new LinkedHashMap<>();
@@ -106,7 +106,7 @@ public class UvBuckets {
         if (!toRead.isEmpty()) {
             ws.narrow(Sink.UV, toRead);
             Map<Long, UvBucket> merged = new LinkedHashMap<>();
-            for (UvBucket b : SketchUnion.buckets(UvReads.sketches(ws, from, to), size, lgK, sealed)) {
+            for (UvBucket b : merge(ws, size, from, to, lgK, sealed)) {
                 merged.put(b.start().toEpochMilli(), b);
             }
             for (Map.Entry<Long, Key> k : keys.entrySet()) {
@@ -126,6 +126,13 @@ public class UvBuckets {
         }
         out.sort((a, b) -> a.start().compareTo(b.start()));
         return out;
+    }
+
+    private static List<UvBucket> merge(Workspace ws, Duration size, Instant from, Instant to, int lgK, Long sealed)
+            throws SQLException {
+        SketchUnion.Merger m = new SketchUnion.Merger(size, lgK);
+        UvReads.merge(ws, from, to, m);
+        return m.buckets(sealed);
     }
 
     /**

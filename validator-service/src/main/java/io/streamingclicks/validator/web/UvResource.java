@@ -29,7 +29,6 @@ import io.streamingclicks.validator.uv.SketchUnion;
 import io.streamingclicks.validator.uv.UvBucket;
 import io.streamingclicks.validator.uv.UvBuckets;
 import io.streamingclicks.validator.uv.UvReads;
-import io.streamingclicks.validator.uv.WindowSketch;
 
 /**
  * UV per sealed window (HLL against exact over the counted events, queries.sql "uv_sanity"), or per UTC hour or day
@@ -182,9 +181,10 @@ public class UvResource {
         vars.put("from_ts", Sql.ts(f));
         vars.put("to_ts", Sql.ts(t));
         List<Map<String, Object>> rows = ws.rows("uv_sanity", vars);
-        List<WindowSketch> sketches = UvReads.sketches(ws, f, t);
+        SketchUnion.Merger merger = new SketchUnion.Merger(settings.window(), lgK);
+        UvReads.merge(ws, f, t, merger);
         Map<Instant, UvBucket> byStart = new HashMap<>();
-        SketchUnion.buckets(sketches, settings.window(), lgK, sealed).forEach(b -> byStart.put(b.start(), b));
+        merger.buckets(sealed).forEach(b -> byStart.put(b.start(), b));
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             Map<String, Object> m = new LinkedHashMap<>(r);

@@ -139,9 +139,16 @@ final class UvBench {
             statement = sql.statement("uv_sketches");
         }
 
-        /** One request's work: the sketch column of the range, then the day unions. */
+        /** The sketch column of the range, held (for the phase timings). */
+        /** As the service merges (SketchUnion.Merger, row by row as DuckDB hands them over). */
         List<UvBucket> days() throws Exception {
-            return SketchUnion.buckets(read(), Duration.ofDays(1), LG_K, null);
+            SketchUnion.Merger m = new SketchUnion.Merger(Duration.ofDays(1), LG_K);
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(statement)) {
+                while (rs.next()) {
+                    m.add(rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getBytes(2));
+                }
+            }
+            return m.buckets(null);
         }
 
         List<WindowSketch> read() throws Exception {
