@@ -37,8 +37,8 @@ dq: $(VALIDATOR_JAR) ## run every data-quality check once over DATA_DIR, print a
 	  io.streamingclicks.validator.dq.OneShotDq
 
 VALIDATOR_BENCH_DIR ?= validator-service/target/bench-data
-bench-validator: $(VALIDATOR_JAR) ## Top-N p50/p99 via REST over 30 days of 5-min PV (8,640 x 1,000) vs the same SQL in DuckDB
-	@$(MVN) $(MVN_FLAGS) -q -pl validator-service test-compile dependency:build-classpath \
+bench-validator: $(VALIDATOR_JAR) ## Top-N and UV-per-day p50/p99 via REST over 30 days of 5-min windows vs the same SQL (+ union) in process
+	@$(MVN) $(MVN_FLAGS) -q -pl infra/contract,accounting,validator-service test-compile dependency:build-classpath \
 	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	@java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp validator-service/target/test-classes:validator-service/target/classes:$$(cat validator-service/target/bench.classpath) \
-	  io.streamingclicks.validator.bench.TopNBench $(VALIDATOR_JAR) $(VALIDATOR_BENCH_DIR) $(or $(QUERIES),200)
+	  io.streamingclicks.validator.bench.TopNBench $(VALIDATOR_JAR) $(VALIDATOR_BENCH_DIR) $(or $(QUERIES),200) $(or $(UV_QUERIES),30)

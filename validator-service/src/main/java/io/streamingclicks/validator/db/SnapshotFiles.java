@@ -23,6 +23,7 @@ public final class SnapshotFiles {
     private final OutputSnapshot snapshot;
     private final Map<Sink, List<String>> all = new ConcurrentHashMap<>();
     private final Map<Sink, Map<String, List<String>>> byPartition = new ConcurrentHashMap<>();
+    private final Map<Sink, List<String>> unpartitioned = new ConcurrentHashMap<>();
     private volatile List<String> landing;
 
     public SnapshotFiles(OutputSnapshot snapshot) {
@@ -45,6 +46,28 @@ public final class SnapshotFiles {
                         .collect(Collectors.groupingBy(SnapshotFiles::partitionOf,
                                 Collectors.mapping(Path::toString, Collectors.toUnmodifiableList()))))
                 .getOrDefault(partitionDir, List.of());
+    }
+
+    /**
+     * The committed files of the sink outside the job's partition layout ({@code date=.../hour=...}): a read narrowed
+     * to partitions would miss them, so the caller reads every file when there are any.
+     */
+    public List<String> unpartitioned(Sink sink) {
+        return unpartitioned.computeIfAbsent(sink, s -> paths(s).stream()
+                .filter(p -> !inLayout(partitionOf(p))).map(Path::toString).toList());
+    }
+
+    private static boolean inLayout(String partitionDir) {
+        if (partitionDir == null) {
+            return false;
+        }
+        String[] parts = partitionDir.split("/");
+        for (int i = 0; i < PARTITION_DEPTH; i++) {
+            if (!parts[i].startsWith(DataRoot.PARTITION_COLUMNS.get(i) + "=")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The landing files the file source can read, as listed with the snapshot. */

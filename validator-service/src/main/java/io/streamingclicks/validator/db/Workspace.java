@@ -124,6 +124,16 @@ public final class Workspace implements AutoCloseable {
         set(sink.dir() + "_files", files.partition(sink, partitionDir));
     }
 
+    /** Reads only {@code files} of the sink (committed files of the snapshot) for the rest of this lease. */
+    public void narrow(Sink sink, List<String> files) throws SQLException {
+        set(sink.dir() + "_files", files);
+    }
+
+    /** The snapshot's committed files, whole and by partition. */
+    public SnapshotFiles files() {
+        return files;
+    }
+
     public void runBlock(String name) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String stmt : sql.block(name)) {
@@ -264,6 +274,31 @@ public final class Workspace implements AutoCloseable {
         settle();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.statement(name))) {
             return read(rs);
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    /** What {@link #forEachRow} calls per row, on the result set positioned at it. */
+    @FunctionalInterface
+    public interface RowReader {
+        void row(ResultSet rs) throws SQLException;
+    }
+
+    /**
+     * Runs the single statement of block {@code name} after binding {@code vars}, handing each row to {@code reader}
+     * as DuckDB produces it: for results too large to hold as maps (every window's sketch bytes of a range).
+     */
+    public void forEachRow(String name, Map<String, Object> vars, RowReader reader) throws SQLException {
+        for (Map.Entry<String, Object> v : vars.entrySet()) {
+            set(v.getKey(), v.getValue());
+        }
+        settle();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql.statement(name))) {
+            while (rs.next()) {
+                reader.row(rs);
+            }
         } catch (SQLException | RuntimeException e) {
             broken = true;
             throw e;

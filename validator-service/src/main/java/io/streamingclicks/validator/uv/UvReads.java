@@ -36,6 +36,15 @@ public final class UvReads {
         return out;
     }
 
+    /**
+     * The sealed uv rows with window start in [from, to) merged into {@code merger} as DuckDB hands them over
+     * (one sketch's bytes held at a time).
+     */
+    public static void merge(Workspace ws, Instant from, Instant to, SketchUnion.Merger merger) throws SQLException {
+        ws.forEachRow("uv_sketches", range(from, to), rs -> merger.add(
+                rs.getObject(1, LocalDateTime.class).toInstant(ZoneOffset.UTC), rs.getBytes(2)));
+    }
+
     /** Bucket start -> distinct users of the counted events of the sealed windows in [from, to). */
     public static Map<Instant, Long> exact(Workspace ws, Instant from, Instant to, Duration bucket)
             throws SQLException {

@@ -27,8 +27,8 @@ import io.streamingclicks.validator.db.Workspaces;
 import io.streamingclicks.validator.uv.Grain;
 import io.streamingclicks.validator.uv.SketchUnion;
 import io.streamingclicks.validator.uv.UvBucket;
+import io.streamingclicks.validator.uv.UvBuckets;
 import io.streamingclicks.validator.uv.UvReads;
-import io.streamingclicks.validator.uv.WindowSketch;
 
 /**
  * UV per sealed window (HLL against exact over the counted events, queries.sql "uv_sanity"), or per UTC hour or day
@@ -48,6 +48,9 @@ public class UvResource {
 
     @Inject
     ValidatorSettings settings;
+
+    @Inject
+    UvBuckets uvBuckets;
 
     @GET
     @Operation(summary = "UV per sealed window (HLL vs exact), or per UTC hour or day from the union of the window"
@@ -138,7 +141,7 @@ public class UvResource {
     private List<Map<String, Object>> buckets(Workspace ws, Grain grain, Instant[] range, int lgK, Long sealed,
                                               boolean withExact) throws Exception {
         Duration size = grain.bucket(settings.window());
-        List<UvBucket> merged = SketchUnion.buckets(UvReads.sketches(ws, range[0], range[1]), size, lgK, sealed);
+        List<UvBucket> merged = uvBuckets.buckets(ws, size, range[0], range[1], lgK, sealed);
         Map<Instant, Long> exact = withExact ? UvReads.exact(ws, range[0], range[1], size) : Map.of();
         Map<Instant, UvBucket> byStart = new HashMap<>();
         merged.forEach(b -> byStart.put(b.start(), b));
@@ -178,9 +181,10 @@ public class UvResource {
         vars.put("from_ts", Sql.ts(f));
         vars.put("to_ts", Sql.ts(t));
         List<Map<String, Object>> rows = ws.rows("uv_sanity", vars);
-        List<WindowSketch> sketches = UvReads.sketches(ws, f, t);
+        SketchUnion.Merger merger = new SketchUnion.Merger(settings.window(), lgK);
+        UvReads.merge(ws, f, t, merger);
         Map<Instant, UvBucket> byStart = new HashMap<>();
-        SketchUnion.buckets(sketches, settings.window(), lgK, sealed).forEach(b -> byStart.put(b.start(), b));
+        merger.buckets(sealed).forEach(b -> byStart.put(b.start(), b));
         List<Map<String, Object>> out = new ArrayList<>();
         for (Map<String, Object> r : rows) {
             Map<String, Object> m = new LinkedHashMap<>(r);

@@ -32,7 +32,8 @@ import io.streamingclicks.validator.db.SqlFile;
  * make bench-validator: Top-N latency (p50/p99) through the REST API over 30 days of 5-minute PV (8,640 windows x
  * 1,000 pages, committed through _spark_metadata as the job writes it), beside the same queries.sql statement run
  * straight in DuckDB (JDBC, in process) on the same committed files. Prints both and the ratio.
- * Usage: TopNBench QUARKUS_RUN_JAR DATA_DIR [QUERIES]
+ * The UV half ({@link UvBench}) follows on the same service, then on one started with its union cache off.
+ * Usage: TopNBench QUARKUS_RUN_JAR DATA_DIR [QUERIES [UV_QUERIES]]
  */
 public final class TopNBench {
 
@@ -50,7 +51,9 @@ public final class TopNBench {
         Path jar = Path.of(args[0]).toAbsolutePath();
         Path root = Path.of(args[1]).toAbsolutePath();
         int queries = args.length > 2 ? Integer.parseInt(args[2]) : 300;
+        int uvQueries = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         generate(root);
+        UvBench.generate(root);
 
         Random rnd = new Random(7);
         List<Instant> windows = new ArrayList<>();
@@ -64,11 +67,15 @@ public final class TopNBench {
         long[] all = new long[queries];
         long[] direct = new long[queries];
         long[] rest = new long[queries];
-        try (Direct d = new Direct(root)) {
+        long[] uvDirect = new long[uvQueries];
+        long[] uvRest = new long[uvQueries];
+        long[] uvColdDirect = new long[uvQueries];
+        long[] uvCold = new long[uvQueries];
+        try (Direct d = new Direct(root); UvBench.Direct ud = new UvBench.Direct(root)) {
             for (int i = 0; i < queries; i++) {
                 all[i] = d.time(windows.get(i), false);
             }
-            try (Rest r = new Rest(jar, root)) {
+            try (Rest r = new Rest(jar, root, true)) {
                 // Both paths warm alike (JIT, DuckDB caches) on other windows before any is timed: with 10
                 // warm-up requests the service's p50 still fell by 40 % over the next 600.
                 for (Instant w : warmUp) {
@@ -85,16 +92,63 @@ public final class TopNBench {
                         direct[i] = d.time(windows.get(i), true);
                     }
                 }
+                if (uvQueries > 0) {
+                    uv(ud, r, uvDirect, uvRest);
+                }
+            }
+            // The same again against a service whose union cache is off: every request reads and merges all
+            // 8,640 sketches, as the first request after start-up does.
+            if (uvQueries > 0) {
+                try (Rest r = new Rest(jar, root, false)) {
+                    uv(ud, r, uvColdDirect, uvCold);
+                }
             }
         }
         report("DuckDB direct, every committed file", all);
         report("DuckDB direct, the window's partition files", direct);
         report("REST /api/topn?n=10 (validator service)", rest);
-        System.out.printf("Top-N       %12s %12s %8s%n", "REST", "direct", "ratio");
-        for (int p : new int[] {50, 99}) {
-            System.out.printf("p%-10d %9.2f ms %9.2f ms %7.2fx%n", p, pct(rest, p) / 1e6, pct(direct, p) / 1e6,
-                    (double) pct(rest, p) / pct(direct, p));
+        if (uvQueries == 0) {
+            ratios("Top-N", rest, direct);
+            return;
         }
+        report("UV direct: uv_sketches + SketchUnion", uvDirect);
+        report("REST /api/uv?grain=day (unions kept)", uvRest);
+        report("UV direct (beside the uncached service)", uvColdDirect);
+        report("REST /api/uv?grain=day (cache off)", uvCold);
+        System.out.printf("%-32s %12s %12s %8s%n", "", "REST", "direct", "ratio");
+        double[] topN = ratios("Top-N", rest, direct);
+        double[] days = ratios("UV day x30 (unions kept)", uvRest, uvDirect);
+        double[] cold = ratios("UV day x30 (cache off)", uvCold, uvColdDirect);
+        System.out.printf("ratios REST/direct p50, p99: Top-N %.2fx, %.2fx; UV day %.2fx, %.2fx"
+                + " (cache off: %.2fx, %.2fx)%n", topN[0], topN[1], days[0], days[1], cold[0], cold[1]);
+    }
+
+    /** Warm-up (a third of the count, at least 3), then interleaved timed pairs, each side first in turn. */
+    static void uv(UvBench.Direct d, Rest r, long[] direct, long[] rest) throws Exception {
+        for (int i = 0; i < Math.max(3, direct.length / 3); i++) {
+            d.time();
+            UvBench.timeRest(r);
+        }
+        for (int i = 0; i < direct.length; i++) {
+            if (i % 2 == 0) {
+                direct[i] = d.time();
+                rest[i] = UvBench.timeRest(r);
+            } else {
+                rest[i] = UvBench.timeRest(r);
+                direct[i] = d.time();
+            }
+        }
+    }
+
+    static double[] ratios(String what, long[] rest, long[] direct) {
+        double[] out = new double[2];
+        int k = 0;
+        for (int p : new int[] {50, 99}) {
+            out[k++] = (double) pct(rest, p) / pct(direct, p);
+            System.out.printf("%-32s %9.2f ms %9.2f ms %7.2fx%n", what + " p" + p, pct(rest, p) / 1e6,
+                    pct(direct, p) / 1e6, out[k - 1]);
+        }
+        return out;
     }
 
     /** 30 days of pv under date=/hour= partitions, one batch per day in _spark_metadata, compacted every 10. */
@@ -115,11 +169,16 @@ public final class TopNBench {
                     + ") t(w)), range(" + PAGES + ") q(p))"
                     + " TO '" + pv + "' (FORMAT parquet, PARTITION_BY (date, hour), OVERWRITE_OR_IGNORE)");
         }
+        System.out.printf("%d files, %d rows%n", commitLog(pv), (long) WINDOWS * PAGES);
+    }
+
+    /** The sink's files committed as the job does: one batch per day, compacted every 10; returns the file count. */
+    static int commitLog(Path sink) throws IOException {
         List<Path> files;
-        try (Stream<Path> s = Files.walk(pv)) {
+        try (Stream<Path> s = Files.walk(sink)) {
             files = s.filter(p -> p.toString().endsWith(".parquet")).sorted().toList();
         }
-        Path log = pv.resolve("_spark_metadata");
+        Path log = sink.resolve("_spark_metadata");
         Files.createDirectories(log);
         List<String> all = new ArrayList<>();
         for (int day = 0; day < DAYS; day++) {
@@ -143,7 +202,7 @@ public final class TopNBench {
                 }
             }
         }
-        System.out.printf("%d files, %d rows%n", files.size(), (long) WINDOWS * PAGES);
+        return files.size();
     }
 
     static Connection duck() throws Exception {
@@ -235,7 +294,8 @@ public final class TopNBench {
         final Process p;
         final String base;
 
-        Rest(Path jar, Path root) throws Exception {
+        /** {@code unionCache} false: validator.uv.cached-buckets = 0, every UV request merges afresh. */
+        Rest(Path jar, Path root, boolean unionCache) throws Exception {
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
@@ -247,6 +307,9 @@ public final class TopNBench {
             pb.environment().put("VALIDATOR_PORT", Integer.toString(port));
             pb.environment().put("VALIDATOR_CHECK_INTERVAL", "24h");
             pb.environment().put("VALIDATOR_CHECK_DELAY", "24h");
+            if (!unionCache) {
+                pb.environment().put("VALIDATOR_UV_CACHED_BUCKETS", "0");
+            }
             p = pb.start();
             base = "http://127.0.0.1:" + port;
             Instant deadline = Instant.now().plusSeconds(120);
@@ -261,7 +324,7 @@ public final class TopNBench {
 
         long time(Instant w) throws Exception {
             long t0 = System.nanoTime();
-            String body = get(base, w);
+            String body = get(base + "/api/topn?n=10&window=" + w);
             long t = System.nanoTime() - t0;
             if (!body.contains("\"rank\":10")) {
                 throw new IllegalStateException("REST Top-N of " + w + ": " + body);
@@ -293,9 +356,8 @@ public final class TopNBench {
      * exchange to its selector thread and back, which cost 2-3 ms a request on the loaded 2-core machine, a cost of
      * the client and not of the service.
      */
-    static String get(String base, Instant w) throws IOException {
-        HttpURLConnection c = (HttpURLConnection) URI.create(base + "/api/topn?n=10&window=" + w).toURL()
-                .openConnection();
+    static String get(String url) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) URI.create(url).toURL().openConnection();
         int code = c.getResponseCode();
         try (InputStream in = code == 200 ? c.getInputStream() : c.getErrorStream()) {
             String body = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
