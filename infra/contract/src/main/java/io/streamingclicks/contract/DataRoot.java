@@ -9,6 +9,7 @@ import java.util.List;
  *
  * <pre>
  * parquet/{uv,pv,events,quarantine,topn}   committed output, each with its own _spark_metadata
+ * warehouse/                               the same outputs as Iceberg tables (OUTPUT_FORMAT=iceberg, Warehouse)
  * chk/ingest                               the ingest query: Kafka (or landing/) -> events, quarantine
  * chk/windows                              the windowed query: committed events -> uv, pv, topn
  * progress/                                job progress, JSON lines

@@ -18,6 +18,8 @@ public enum Setting {
     UV_RSD(Defaults.UV_RSD_TEXT,
             "target relative standard error of UV, 0.001..0.26: sets the window sketch's lgK (UvPrecision),"
                     + " 0.01 gives lgK 14, sigma ~0.81%"),
+    OUTPUT_FORMAT("parquet", "how the job stores its outputs: parquet (folders of Parquet files, each with its"
+            + " _spark_metadata) or iceberg (Iceberg tables in DATA_DIR/warehouse, see Warehouse)"),
     PRODUCER_RATE("20", "events per second the producer sends"),
     PRODUCER_BACKFILL("PT0S", "how far in the past the producer's event clock starts, e.g. PT1H"),
     PRODUCER_SPEED("1", "how many times faster than wall time the event clock runs until it reaches now"),
