@@ -24,8 +24,13 @@ public enum JobOption {
             "Kafka offsets a NEW checkpoint starts from: earliest, latest or Spark's JSON form; a checkpoint resumes"),
     MAX_OFFSETS_PER_TRIGGER("max-offsets-per-trigger", "JOB_MAX_OFFSETS_PER_TRIGGER", "0",
             "cap on Kafka records per micro-batch of the ingest query, 0 = no cap"),
-    TRIGGER("trigger", "JOB_TRIGGER_INTERVAL", "PT5S",
-            "micro-batch trigger interval, ISO-8601 or '5 seconds'"),
+    FORMAT("format", Setting.OUTPUT_FORMAT),
+    TRIGGER("trigger", "JOB_TRIGGER_INTERVAL", "",
+            "micro-batch trigger interval of the ingest query, ISO-8601 or '5 seconds' (default: "
+                    + JobOptions.PARQUET_TRIGGER + " for parquet, " + JobOptions.ICEBERG_TRIGGER
+                    + " for iceberg, docs/iceberg.md)"),
+    WINDOWS_TRIGGER("windows-trigger", "JOB_WINDOWS_TRIGGER_INTERVAL", "",
+            "micro-batch trigger interval of the windows query (default: the ingest query's)"),
     MAX_FUTURE_SKEW("max-future-skew", "JOB_MAX_FUTURE_SKEW", Defaults.MAX_FUTURE_SKEW.toString(),
             "an event_time further than this after its record's Kafka timestamp is quarantined"),
     SINKS("sinks", "JOB_SINKS", String.join(",", JobOptions.SINK_NAMES),
