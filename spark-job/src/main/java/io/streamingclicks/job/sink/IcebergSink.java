@@ -44,8 +44,47 @@ public final class IcebergSink implements BatchSink {
         return name;
     }
 
+    /**
+     * SQLite answers a commit that races another (the other query's, or {@code make compact}'s) with SQLITE_BUSY at
+     * once when waiting could deadlock; the commit did not happen, so the batch is checked and written again.
+     */
+    private static final int BUSY_ATTEMPTS = 8;
+
     @Override
     public void write(long batchId, Dataset<Row> rows) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                writeOnce(batchId, rows);
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= BUSY_ATTEMPTS || !busy(e)) {
+                    throw e;
+                }
+                LOG.warn("table {}: the catalog was busy committing batch {} (attempt {} of {}); checking and"
+                        + " writing it again", tables.name(name), batchId, attempt, BUSY_ATTEMPTS);
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** SQLite's SQLITE_BUSY (or one of its extended codes) somewhere in the causes. */
+    static boolean busy(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof org.sqlite.SQLiteException s && (s.getErrorCode() & 0xff) == SQLITE_BUSY) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final int SQLITE_BUSY = 5;
+
+    private void writeOnce(long batchId, Dataset<Row> rows) {
         String queryId = rows.sparkSession().sparkContext().getLocalProperty(StreamExecution.QUERY_ID_KEY());
         if (queryId == null) {
             throw new IllegalStateException("table " + tables.name(name) + ": batch " + batchId + " is not written"

@@ -92,12 +92,16 @@ public final class IcebergTables {
             throw new IllegalStateException("this Spark session's catalog " + Warehouse.CATALOG + " is " + before
                     + ", not " + uri + ": one session writes one warehouse (use SparkSession.newSession())");
         }
+        // Spark's catalog manager reads the active session's conf (SQLConf.get), not necessarily this session's.
+        SparkSession.setActiveSession(spark);
         spark.conf().set(CONF, SparkCatalog.class.getName());
         spark.conf().set(CONF + ".catalog-impl", JdbcCatalog.class.getName());
         spark.conf().set(CONF + ".uri", uri);
         spark.conf().set(CONF + ".warehouse", warehouse.toUri().toString());
         // No cache: a commit made by another process (make compact) is seen at the next load.
         spark.conf().set(CONF + ".cache-enabled", "false");
+        // A commit waits this long for another one's lock on catalog.db (passed to the SQLite driver).
+        spark.conf().set(CONF + ".jdbc.busy_timeout", "30000");
         CatalogPlugin plugin = spark.sessionState().catalogManager().catalog(Warehouse.CATALOG);
         Catalog catalog = ((SparkCatalog) plugin).icebergCatalog();
         IcebergTables tables = new IcebergTables(catalog, catalogFile.toString());
