@@ -10,7 +10,6 @@ import org.apache.iceberg.catalog.Catalog;
 import org.apache.iceberg.catalog.Namespace;
 import org.apache.iceberg.catalog.SupportsNamespaces;
 import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.jdbc.JdbcCatalog;
 import org.apache.iceberg.spark.SparkCatalog;
 import org.apache.iceberg.spark.SparkSchemaUtil;
 import org.apache.iceberg.types.Types;
@@ -95,13 +94,15 @@ public final class IcebergTables {
         // Spark's catalog manager reads the active session's conf (SQLConf.get), not necessarily this session's.
         SparkSession.setActiveSession(spark);
         spark.conf().set(CONF, SparkCatalog.class.getName());
-        spark.conf().set(CONF + ".catalog-impl", JdbcCatalog.class.getName());
+        spark.conf().set(CONF + ".catalog-impl", SqliteJdbcCatalog.class.getName());
         spark.conf().set(CONF + ".uri", uri);
         spark.conf().set(CONF + ".warehouse", warehouse.toUri().toString());
         // No cache: a commit made by another process (make compact) is seen at the next load.
         spark.conf().set(CONF + ".cache-enabled", "false");
-        // A commit waits this long for another one's lock on catalog.db (passed to the SQLite driver).
+        // Passed to the SQLite driver. A commit waits this long for another one's lock on catalog.db; in WAL mode a
+        // reader (the validator, another engine) never blocks the job's commits, nor they it.
         spark.conf().set(CONF + ".jdbc.busy_timeout", "30000");
+        spark.conf().set(CONF + ".jdbc.journal_mode", "WAL");
         CatalogPlugin plugin = spark.sessionState().catalogManager().catalog(Warehouse.CATALOG);
         Catalog catalog = ((SparkCatalog) plugin).icebergCatalog();
         IcebergTables tables = new IcebergTables(catalog, catalogFile.toString());
