@@ -119,7 +119,11 @@ class IcebergIT {
             assertThat(tables.load("pv").spec().toString()).contains("window_start_hour", "hour(");
             assertThat(tables.load("events").spec().toString()).contains("event_time_hour");
             assertThat(tables.load("quarantine").spec().toString()).contains("kafka_timestamp_hour");
-            assertThat(tables.load("pv").properties()).containsAllEntriesOf(IcebergTables.PROPERTIES);
+            Map<String, String> properties = new java.util.HashMap<>(IcebergTables.PROPERTIES);
+            assertThat(properties.remove("format-version")).isEqualTo("2");
+            assertThat(tables.load("pv").properties()).containsAllEntriesOf(properties);
+            assertThat(((org.apache.iceberg.BaseTable) tables.load("pv")).operations().current().formatVersion())
+                    .isEqualTo(2);
             assertThat(Tables.snapshots(run.spark, "pv")).allSatisfy(s -> assertThat(s.<String, String>getJavaMap(2))
                     .containsEntry(Warehouse.SUMMARY_QUERY_ID, queryId(run.checkpoint("windows")))
                     .containsKey(Warehouse.SUMMARY_BATCH_ID));

@@ -38,7 +38,10 @@ import java.util.Map;
  */
 public final class IcebergTables {
 
-    /** Every table's properties: format v2, bounded metadata files, one file per hour and batch, the Parquet codec. */
+    /**
+     * Every table's properties: format v2 (kept in the metadata, not among the properties), bounded metadata files,
+     * one file per hour and batch, the Parquet codec.
+     */
     public static final Map<String, String> PROPERTIES = properties();
 
     private static final Logger LOG = LoggerFactory.getLogger(IcebergTables.class);
@@ -135,7 +138,7 @@ public final class IcebergTables {
 
     /** How a checkpoint's pairing names the table: the catalog file and the table. */
     public String pairingId(String sink) {
-        return "iceberg:" + catalogFile + "#" + Warehouse.qualified(DataRoot.Sink.ofDir(sink));
+        return "iceberg:" + catalogFile + "#" + name(sink);
     }
 
     private static TableIdentifier id(String sink) {
