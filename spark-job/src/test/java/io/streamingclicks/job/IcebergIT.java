@@ -203,7 +203,7 @@ class IcebergIT {
         assertThatThrownBy(() -> tables.ensure("pv", other, "window_start"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("clicks.clicks.pv")
-                .hasMessageContaining("views bigint")
+                .hasMessageContaining("views long")
                 .hasMessageContaining("pv long");
     }
 
