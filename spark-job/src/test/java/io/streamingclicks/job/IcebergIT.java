@@ -135,7 +135,8 @@ class IcebergIT {
      * commits and the checkpoint's would leave it: Spark redoes batch N, each table finds batch N in its snapshot
      * summary under the checkpoint's query id, and skips it. Then the same redo under another query id (the
      * checkpoint's {@code metadata} rewritten) is appended a second time: the id in the summary is what makes a batch
-     * once, and the first half of this test fails without the skip.
+     * once. Without the skip in {@code IcebergSink} (or with the check run under any other id) the first half fails:
+     * pv has two snapshots and every (window, page) twice.
      */
     @Test
     void aRedoneBatchIsSkippedNotAppendedTwiceAndANewCheckpointIsRefused() throws IOException {
