@@ -179,6 +179,8 @@ public final class TopNBench {
      * looks at them on every request to decide whether a batch landed, as it does on a live data root.
      */
     static void checkpoints(Path root) throws IOException {
+        // Past the last window: every window of the bench is sealed, as it was with no checkpoint at all.
+        long watermark = START.plus(Duration.ofDays(DAYS + 1)).toEpochMilli();
         for (String query : List.of("ingest", "windows")) {
             Path chk = root.resolve("chk").resolve(query);
             Files.createDirectories(chk.resolve("offsets"));
@@ -187,9 +189,9 @@ public final class TopNBench {
                 String source = query.equals("ingest")
                         ? "{\"clickstream_events\":{\"0\":" + b + ",\"1\":" + b + ",\"2\":" + b + "}}"
                         : "{\"logOffset\":-1}";
-                Files.writeString(chk.resolve("offsets/" + b), "v1\n{\"batchWatermarkMs\":0,\"batchTimestampMs\":0,"
-                        + "\"conf\":{}}\n" + source);
-                Files.writeString(chk.resolve("commits/" + b), "v1\n{\"nextBatchWatermarkMs\":0}");
+                Files.writeString(chk.resolve("offsets/" + b), "v1\n{\"batchWatermarkMs\":" + watermark
+                        + ",\"batchTimestampMs\":0,\"conf\":{}}\n" + source);
+                Files.writeString(chk.resolve("commits/" + b), "v1\n{\"nextBatchWatermarkMs\":" + watermark + "}");
             }
         }
     }
