@@ -15,8 +15,8 @@ import io.streamingclicks.validator.config.ValidatorSettings;
 
 /**
  * Reuses the last snapshot for API requests while no {@code _spark_metadata} or checkpoint log file was added,
- * removed or rewritten (a listing of names, sizes and times per directory); anything new there means a new batch,
- * and the snapshot is read again. The scheduled checks always read afresh.
+ * removed or rewritten (a listing of names, sizes and times per directory) and no Iceberg table's metadata location
+ * changed; anything new there means a new batch, and the snapshot is read again. The scheduled checks always read afresh.
  */
 @ApplicationScoped
 public class SnapshotCache {
@@ -47,9 +47,7 @@ public class SnapshotCache {
 
     private List<String> fingerprint() {
         List<String> out = new ArrayList<>();
-        for (DataRoot.Sink s : SnapshotReader.SINKS) {
-            list(settings.output(s).resolve(DataRoot.SPARK_METADATA), out);
-        }
+        reader.committed().fingerprint(out);
         for (DataRoot.Query q : SnapshotReader.QUERIES) {
             list(settings.checkpoint(q).resolve("offsets"), out);
             list(settings.checkpoint(q).resolve("commits"), out);
