@@ -203,6 +203,49 @@ class IcebergFilesTest {
         warehouse = new TestWarehouse(tmp.resolve("unused"));
     }
 
+    /**
+     * A writer commits one file after another (and deletes each superseded metadata file) while the reader reads: each
+     * read is one whole snapshot, the first k files appended and nothing else, never an error.
+     */
+    @Test
+    void readsWhileTheWriterCommitsEachSeeOneWholeSnapshot() throws Exception {
+        Table pv = warehouse.create(Sink.PV);
+        pv.updateProperties().set("write.metadata.delete-after-commit.enabled", "true")
+                .set("write.metadata.previous-versions-max", "1").commit();
+        int commits = 25;
+        List<DataFile> appended = new java.util.ArrayList<>();
+        for (int i = 0; i < commits; i++) {
+            appended.add(pvFile(pv, "f" + i + ".parquet", H22, 1));
+        }
+        List<Path> order = appended.stream().map(d -> Path.of(d.location())).toList();
+        var writerFailed = new java.util.concurrent.atomic.AtomicReference<Throwable>();
+        Thread writer = new Thread(() -> {
+            try {
+                for (DataFile d : appended) {
+                    TestWarehouse.append(pv, List.of(d));
+                }
+            } catch (Throwable t) {
+                writerFailed.set(t);
+            }
+        });
+        writer.start();
+        int reads = 0;
+        java.util.Set<Integer> seen = new java.util.TreeSet<>();
+        while (writer.isAlive() || reads == 0) {
+            SinkFiles read = files().read(Sink.PV);
+            assertThat(read.error()).as("read %d", reads).isNull();
+            assertThat(read.missing()).isEmpty();
+            int k = read.files().size();
+            assertThat(read.files()).containsExactlyInAnyOrderElementsOf(order.subList(0, k));
+            seen.add(k);
+            reads++;
+        }
+        writer.join();
+        assertThat(writerFailed.get()).isNull();
+        assertThat(files().read(Sink.PV).files()).hasSize(commits);
+        assertThat(seen).as("snapshots seen by %d reads", reads).hasSizeGreaterThan(1);
+    }
+
     @Test
     void theValidatorsFileIoRefusesToWriteAndHadoopIsNotOnTheClasspath() {
         assertThatThrownBy(() -> new LocalFileIO().newOutputFile("/x/metadata/v2.metadata.json"))
