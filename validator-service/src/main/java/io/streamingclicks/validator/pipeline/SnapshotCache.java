@@ -16,7 +16,8 @@ import io.streamingclicks.validator.config.ValidatorSettings;
 /**
  * Reuses the last snapshot for API requests while no {@code _spark_metadata} or checkpoint log file was added,
  * removed or rewritten (a listing of names, sizes and times per directory) and no Iceberg table's metadata location
- * changed; anything new there means a new batch, and the snapshot is read again. The scheduled checks always read afresh.
+ * changed; anything new there means a new batch, and the snapshot is read again. The scheduled checks always read
+ * afresh.
  */
 @ApplicationScoped
 public class SnapshotCache {

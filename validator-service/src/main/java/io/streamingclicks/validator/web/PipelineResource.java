@@ -27,7 +27,8 @@ import io.streamingclicks.validator.pipeline.ProgressReader;
 /**
  * The pipeline panel: per query (ingest, windows) the latest progress line ({@code progress/}), the committed watermark and batch
  * ({@code chk/}), the sealed watermark of the stack, quarantine counts by reason and the events dropped as late
- * (by Kafka partition and offset, or by landing file and line), and where each sink's committed files were read from.
+ * (by Kafka partition and offset, or by landing file and line), and where each sink's committed files were read
+ * from.
  */
 @Path("/api/pipeline")
 @Produces(MediaType.APPLICATION_JSON)

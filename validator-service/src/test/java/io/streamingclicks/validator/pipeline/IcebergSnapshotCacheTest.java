@@ -33,7 +33,7 @@ class IcebergSnapshotCacheTest {
         try (TestWarehouse w = new TestWarehouse(root);
              Connection duckdb = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties())) {
             Table pv = w.create(Sink.PV);
-            Path dir = Files.createDirectories(w.dataDir(Sink.PV).resolve("window_start_hour=" + hour.getEpochSecond() / 3600));
+            Path dir = Files.createDirectories(w.dataDir(Sink.PV).resolve("window_start_hour=2026-11-21-22"));
             for (String f : List.of("a.parquet", "b.parquet", "orphan.parquet")) {
                 try (Statement s = duckdb.createStatement()) {
                     s.execute("COPY (SELECT TIMESTAMPTZ '" + hour + "' AS window_start) TO '" + dir.resolve(f)
