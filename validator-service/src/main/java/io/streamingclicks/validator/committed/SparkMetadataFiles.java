@@ -1,17 +1,15 @@
 package io.streamingclicks.validator.committed;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.config.ValidatorSettings;
+import io.streamingclicks.validator.pipeline.DirectoryListings;
 
 /**
  * The Parquet format: each sink's files from its {@code _spark_metadata} ({@link CommittedOutput}), each file's time
@@ -22,6 +20,7 @@ public final class SparkMetadataFiles implements CommittedFiles {
     private static final int PARTITION_DEPTH = DataRoot.PARTITION_COLUMNS.size();
 
     private final ValidatorSettings settings;
+    private final DirectoryListings listings = new DirectoryListings();
 
     public SparkMetadataFiles(ValidatorSettings settings) {
         this.settings = settings;
@@ -41,11 +40,14 @@ public final class SparkMetadataFiles implements CommittedFiles {
                 DataRoot.PARQUET + "/" + sink.dir() + "/" + DataRoot.SPARK_METADATA, null, null);
     }
 
-    /** Names, sizes and times of every log file: a new batch adds or rewrites one. */
+    /**
+     * Names, sizes and times of every log file (a new batch adds or rewrites one), each log listed again only when
+     * its directory may have changed ({@link DirectoryListings}).
+     */
     @Override
     public void fingerprint(List<String> out) {
         for (Sink s : Sink.values()) {
-            list(settings.output(s).resolve(DataRoot.SPARK_METADATA), out);
+            listings.appendTo(settings.output(s).resolve(DataRoot.SPARK_METADATA), out);
         }
     }
 
@@ -62,23 +64,5 @@ public final class SparkMetadataFiles implements CommittedFiles {
             }
         }
         return last.toString();
-    }
-
-    private static void list(Path dir, List<String> out) {
-        if (!Files.isDirectory(dir)) {
-            out.add(dir + ":none");
-            return;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            s.sorted().forEach(p -> {
-                try {
-                    out.add(p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis());
-                } catch (IOException gone) {
-                    out.add(p + ":gone");
-                }
-            });
-        } catch (IOException e) {
-            out.add(dir + ":unreadable");
-        }
     }
 }
