@@ -24,7 +24,7 @@ import java.util.stream.Stream;
  * old when it was made (a tick is a few ms on Linux, up to 2 s on coarse file systems); a directory changed more
  * recently is listed again on every call until it settles.
  */
-final class DirectoryListings {
+public final class DirectoryListings {
 
     /** How old a directory's modification time must be, when it is listed, for the listing to be reused. */
     static final long SETTLED_MS = 2_000;
@@ -35,7 +35,7 @@ final class DirectoryListings {
     private final Map<Path, Listing> listings = new HashMap<>();
     private final LongSupplier clock;
 
-    DirectoryListings() {
+    public DirectoryListings() {
         this(System::currentTimeMillis);
     }
 
@@ -44,7 +44,7 @@ final class DirectoryListings {
     }
 
     /** Appends {@code dir}'s entries as {@code path:size:mtime}, sorted; a missing directory as {@code dir:none}. */
-    synchronized void appendTo(Path dir, List<String> out) {
+    public synchronized void appendTo(Path dir, List<String> out) {
         long mtime;
         try {
             mtime = Files.getLastModifiedTime(dir).to(TimeUnit.MILLISECONDS);

@@ -12,8 +12,8 @@ import io.streamingclicks.validator.config.ValidatorSettings;
 /**
  * Reuses the last snapshot for API requests while no {@code _spark_metadata} or checkpoint log file was added,
  * removed or rewritten (a listing of names, sizes and times per directory, made again only when the directory may
- * have changed: {@link DirectoryListings}); anything new there means a new batch, and the snapshot is read again. The
- * scheduled checks always read afresh.
+ * have changed: {@link DirectoryListings}) and no Iceberg table's metadata location changed; anything new there means
+ * a new batch, and the snapshot is read again. The scheduled checks always read afresh.
  */
 @ApplicationScoped
 public class SnapshotCache {
@@ -45,9 +45,7 @@ public class SnapshotCache {
 
     private List<String> fingerprint() {
         List<String> out = new ArrayList<>();
-        for (DataRoot.Sink s : SnapshotReader.SINKS) {
-            listings.appendTo(settings.output(s).resolve(DataRoot.SPARK_METADATA), out);
-        }
+        reader.committed().fingerprint(out);
         for (DataRoot.Query q : SnapshotReader.QUERIES) {
             listings.appendTo(settings.checkpoint(q).resolve("offsets"), out);
             listings.appendTo(settings.checkpoint(q).resolve("commits"), out);

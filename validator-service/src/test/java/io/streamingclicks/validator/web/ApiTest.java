@@ -214,6 +214,10 @@ class ApiTest {
         assertThat(r.getString("queries.windows.watermark")).isNotBlank();
         assertThat(r.getLong("queries.windows.batch_id")).isEqualTo(r.getLong("queries.windows.committed_batch"));
         assertThat(r.getList("quarantine")).isNotEmpty();
+        assertThat(r.getString("output.format")).isEqualTo("parquet");
+        assertThat(r.getString("output.sinks.pv.origin")).isEqualTo("parquet/pv/_spark_metadata");
+        assertThat(r.getInt("output.sinks.pv.files")).isPositive();
+        assertThat(r.getString("output.sinks.pv.error")).isNull();
     }
 
     @Test
