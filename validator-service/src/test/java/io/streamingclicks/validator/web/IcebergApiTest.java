@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -36,10 +35,7 @@ class IcebergApiTest {
     @Test
     void topNEqualsTheHandComputedRanking() {
         Instant w = f().windowStart(1);
-        List<Map.Entry<String, Long>> expected = f().expectedPv(1).entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<String, Long> e) -> -e.getValue())
-                        .thenComparing(Map.Entry::getKey))
-                .limit(3).toList();
+        List<Map.Entry<String, Long>> expected = ExpectedTopN.of(f(), 1, 3);
         JsonPath r = given().queryParam("window", w.toString()).queryParam("n", 3)
                 .get("/api/topn").then().statusCode(200).extract().jsonPath();
         assertThat(r.getList("pages.page_id", String.class)).containsExactlyElementsOf(
