@@ -10,7 +10,7 @@ SPARK_HEAP ?= 768m
 SPARK_MASTER ?= local[2]
 # The manifest carries the Add-Opens; this one is a system property and cannot go there.
 SPARK_JVM_FLAGS := -Xms256m -Xmx$(SPARK_HEAP) -Djdk.reflect.useDirectMethodHandle=false \
-  -Dspark.sql.shuffle.partitions=3
+  -Dspark.sql.shuffle.partitions=1
 SPARK_JOB_ARGS ?=
 BENCH_EVENTS ?= 1000000
 

@@ -41,4 +41,4 @@ bench-validator: $(VALIDATOR_JAR) ## Top-N and UV-per-day p50/p99 via REST over 
 	@$(MVN) $(MVN_FLAGS) -q -pl infra/contract,accounting,validator-service test-compile dependency:build-classpath \
 	  -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 	@java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp validator-service/target/test-classes:validator-service/target/classes:$$(cat validator-service/target/bench.classpath) \
-	  io.streamingclicks.validator.bench.TopNBench $(VALIDATOR_JAR) $(VALIDATOR_BENCH_DIR) $(or $(QUERIES),200) $(or $(UV_QUERIES),30)
+	  io.streamingclicks.validator.bench.TopNBench $(VALIDATOR_JAR) $(VALIDATOR_BENCH_DIR) $(or $(QUERIES),1000) $(or $(UV_QUERIES),30)

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Figures of make bench-spark (bench-spark.sh), from what a run leaves in its data root.
 
-  bench-figures.py ROOT NAME N FIRST_WINDOW_END_MS LAST_WINDOW_END_MS WINDOW_MS CLK_TCK OUT   one run -> OUT (JSON)
+  bench-figures.py ROOT NAME N FIRST_WINDOW_END_MS LAST_WINDOW_END_MS WINDOW_MS CLK_TCK OUT [WORDS]   one run -> OUT
+                                                                  (JSON; WORDS: a BENCH_VARIANTS run's settings)
   bench-figures.py --compare WORK N TRIGGER_S TOOL_RATE BASELINE                             the runs side by side
 
 Times come from progress/<query>.jsonl: a batch starts at its timestamp and is committed at timestamp + duration.
@@ -47,7 +48,7 @@ def cpu_at(samples, t):
     return c0 if t1 == t0 else c0 + (c1 - c0) * (t - t0) / (t1 - t0)
 
 
-def one_run(root, name, n, first_end, last_end, window, clk, out):
+def one_run(root, name, n, first_end, last_end, window, clk, out, words=""):
     prog = progress(root)
     kafka_queries = [q for q, ls in prog.items() if any("end_offsets" in l for l in ls)]
     windowed = [q for q in prog if q in WINDOWED]
@@ -101,7 +102,10 @@ def one_run(root, name, n, first_end, last_end, window, clk, out):
             if passed:
                 delays.append((max(committed) - min(passed)) / 1000)
 
-    r = {"name": name, "rate": n / wall, "wall_s": wall, "cpu_s": cpu, "per_cpu_s": n / cpu if cpu else None,
+    load_file = os.path.join(root, "load-start")
+    load = (open(load_file).read().strip() if os.path.exists(load_file) else "?") + " → " + \
+        open("/proc/loadavg").read().split()[0]
+    r = {"name": name, "words": words, "load": load, "rate": n / wall, "wall_s": wall, "cpu_s": cpu, "per_cpu_s": n / cpu if cpu else None,
          "parses": parses, "kafka_queries": kafka_queries, "parses_per_record": per_record, "batches": batches,
          "delay_median_s": statistics.median(delays) if delays else None,
          "delay_max_s": max(delays) if delays else None, "windows": len(delays), "windows_without_pv_files": unwritten}
@@ -118,12 +122,17 @@ def one_run(root, name, n, first_end, last_end, window, clk, out):
 
 def compare(work, n, trigger_s, tool_rate, baseline):
     runs = {}
-    for name in ("all", "baseline", "ingest"):
-        f = os.path.join(work, "result-" + name)
-        if os.path.exists(f):
-            runs[name] = json.load(open(f))
+    # all, then the BENCH_VARIANTS runs (all+<name>) in the order they ran, then the others.
+    variants = sorted((f for f in os.listdir(work) if f.startswith("result-all+")),
+                      key=lambda f: os.path.getmtime(os.path.join(work, f)))
+    for f in ["result-all"] + variants + ["result-baseline", "result-ingest"]:
+        if os.path.exists(os.path.join(work, f)):
+            runs[f[len("result-"):]] = json.load(open(os.path.join(work, f)))
     label = {"all": "new job, every output", "baseline": f"previous topology ({baseline})",
              "ingest": "ingest query alone"}
+    for name, r in runs.items():
+        if name.startswith("all+"):
+            label[name] = f"every output, {name[4:]}: `{r.get('words') or 'as all'}`"
 
     def parses(r):
         if r["parses_per_record"] is not None:
@@ -135,17 +144,18 @@ def compare(work, n, trigger_s, tool_rate, baseline):
 
     print(f"[bench] N = {n:,}; trigger {trigger_s} s")
     print("| run | events/s | events/CPU-s | ratio to ConsumerPerformance | parses per record |"
-          " batch ms (median/max, per query) | output delay median/max |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+          " batch ms (median/max, per query) | output delay median/max | load average (1 min) start → end |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for name, r in runs.items():
         per_cpu = f"{r['per_cpu_s']:,.0f}" if r["per_cpu_s"] else "n/a"
         ratio = f"{r['rate'] / tool_rate:.3f}" if tool_rate else "n/a"
         b = ", ".join(f"{q} {v['median_ms']:.0f}/{v['max_ms']:.0f}" for q, v in r["batches"].items())
         d = f"{r['delay_median_s']:.2f} / {r['delay_max_s']:.2f} s ({r['windows']} windows)" \
             if r["delay_median_s"] is not None else "-"
-        print(f"| {label[name]} | {r['rate']:,.0f} | {per_cpu} | {ratio} | {parses(r)} | {b} | {d} |")
+        print(f"| {label[name]} | {r['rate']:,.0f} | {per_cpu} | {ratio} | {parses(r)} | {b} | {d} |"
+              f" {r.get('load', '?')} |")
     if tool_rate:
-        print(f"| ConsumerPerformance | {tool_rate:,.0f} | | 1 | 0 | | |")
+        print(f"| ConsumerPerformance | {tool_rate:,.0f} | | 1 | 0 | | | |")
     parts = []
     if "all" in runs:
         a = runs["all"]
@@ -156,6 +166,10 @@ def compare(work, n, trigger_s, tool_rate, baseline):
         if a["delay_median_s"] is not None:
             parts.append(f"median output delay {a['delay_median_s']:.2f} s = {a['delay_median_s'] / trigger_s:.1f}"
                          f" triggers (aim <= 2)")
+        for name, r in runs.items():
+            if name.startswith("all+"):
+                cpu = f"{r['per_cpu_s'] / a['per_cpu_s']:.2f}x" if r["per_cpu_s"] and a["per_cpu_s"] else "n/a"
+                parts.append(f"{name[4:]} / all = {r['rate'] / a['rate']:.2f}x events/s, {cpu} per CPU-s")
     if "ingest" in runs and tool_rate:
         parts.append(f"ingest alone / ConsumerPerformance = {runs['ingest']['rate'] / tool_rate:.3f}")
     print("[bench] " + "; ".join(parts))
@@ -166,4 +180,4 @@ if __name__ == "__main__":
         compare(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
     else:
         a = sys.argv[1:]
-        one_run(a[0], a[1], int(a[2]), int(a[3]), int(a[4]), int(a[5]), int(a[6]), a[7])
+        one_run(a[0], a[1], int(a[2]), int(a[3]), int(a[4]), int(a[5]), int(a[6]), a[7], a[8] if len(a) > 8 else "")

@@ -15,7 +15,11 @@
 # batch, default N/10); BENCH_TRIGGER_S (1); BENCH_WINDOW_S (10) and BENCH_WATERMARK_S (5), small so N events of
 # 1,000 per event-time second seal many windows; BENCH_JVM_OPTS (extra -D for the job runs, e.g.
 # -Dspark.sql.shuffle.partitions=6); BENCH_RUNS (all,baseline,ingest,tool: which of the four to run); BENCH_KEEP=1
-# keeps the temporary directory (data roots, job logs).
+# keeps the temporary directory (data roots, job logs); BENCH_VARIANTS, more runs of the job with every output on the
+# same topic, right after `all`, to compare settings in one invocation: "name:words;name:words", where words starting
+# with -D or -XX go to the JVM (after BENCH_JVM_OPTS), jar=PATH runs another build of the job (e.g. a copy of the jar
+# before a change), the others go to the job (after the bench's own options, so "--max-offsets-per-trigger 25000"
+# overrides BENCH_CAP); "again:" repeats `all` as it is (the noise between two runs).
 set -euo pipefail
 jar=${1:?spark job jar}
 lib=${2:?kafka lib dir}
@@ -30,6 +34,7 @@ window_s=${BENCH_WINDOW_S:-10}
 watermark_s=${BENCH_WATERMARK_S:-5}
 jvm_opts=${BENCH_JVM_OPTS:-}
 runs=${BENCH_RUNS:-all,baseline,ingest,tool}
+variants=${BENCH_VARIANTS:-}
 timeout_s=${BENCH_TIMEOUT_S:-1800}
 tool=(java -Xmx256m -Dlog4j2.configurationFile=kafka/config/tools-log4j2.properties -cp "$lib/*")
 repo=$(git rev-parse --show-toplevel)
@@ -144,12 +149,14 @@ PY
 }
 
 # Runs one job until done_yet; samples its JVM's CPU meanwhile; writes its figures to $work/result-<name>.
+# run_job NAME JAR "EXTRA JVM OPTIONS" JOB ARGS...
 run_job() {
-  local name=$1 jarfile=$2 root=$work/$1
-  shift 2
+  local name=$1 jarfile=$2 extra_jvm=$3 root=$work/$1
+  shift 3
   mkdir -p "$root"
+  cut -d' ' -f1 /proc/loadavg >"$root/load-start"
   # shellcheck disable=SC2086
-  java -Xmx"$heap" -Djdk.reflect.useDirectMethodHandle=false -Dstreamingclicks.explain=true $jvm_opts \
+  java -Xmx"$heap" -Djdk.reflect.useDirectMethodHandle=false -Dstreamingclicks.explain=true $jvm_opts $extra_jvm \
     -jar "$jarfile" --bootstrap-servers "$bootstrap" --topic "$topic" --data-dir "$root" \
     --trigger "PT${trigger_s}S" --window "PT${window_s}S" --watermark "PT${watermark_s}S" \
     --max-offsets-per-trigger "$cap" "$@" >"$root/job.log" 2>&1 &
@@ -166,12 +173,25 @@ run_job() {
   kill -TERM $pid; wait $pid 2>/dev/null || true
   kill $sampler 2>/dev/null; wait $sampler 2>/dev/null || true
   python3 "$(dirname "$0")/bench-figures.py" "$root" "$name" "$n" "$(cat "$work/first-window-end")" \
-    "$(cat "$work/last-window-end")" $((window_s * 1000)) "$(getconf CLK_TCK)" "$work/result-$name"
+    "$(cat "$work/last-window-end")" $((window_s * 1000)) "$(getconf CLK_TCK)" "$work/result-$name" "${run_label:-}"
 }
 
-[[ ,$runs, == *,all,* ]] && run_job all "$jar" --topn 10
-[[ ,$runs, == *,baseline,* ]] && run_job baseline "$old_jar" --topn 10
-[[ ,$runs, == *,ingest,* ]] && run_job ingest "$jar" --sinks events,quarantine
+[[ ,$runs, == *,all,* ]] && run_job all "$jar" "" --topn 10
+# Each variant: all+<name>, its words split into the JVM's and the job's.
+IFS=';' read -ra specs <<<"$variants"
+for spec in "${specs[@]}"; do
+  [[ -z ${spec// } ]] && continue
+  vname=${spec%%:*}; words=${spec#*:}
+  [[ $vname =~ ^[A-Za-z0-9_.-]+$ && $spec == *:* ]] || { echo "[bench] BENCH_VARIANTS: '$spec' is not name:words" >&2; exit 2; }
+  vjvm=(); vargs=(); vjar=$jar
+  for w in $words; do
+    case $w in -D*|-XX*) vjvm+=("$w") ;; jar=*) vjar=${w#jar=} ;; *) vargs+=("$w") ;; esac
+  done
+  [[ -f $vjar ]] || { echo "[bench] BENCH_VARIANTS: no jar $vjar" >&2; exit 2; }
+  run_label=$words run_job "all+$vname" "$vjar" "${vjvm[*]}" --topn 10 "${vargs[@]}"
+done
+[[ ,$runs, == *,baseline,* ]] && run_job baseline "$old_jar" "" --topn 10
+[[ ,$runs, == *,ingest,* ]] && run_job ingest "$jar" "" --sinks events,quarantine
 
 tool_rate=
 if [[ ,$runs, == *,tool,* ]]; then

@@ -158,6 +158,11 @@ async function refreshPipeline() {
   const d = await getJson('/api/pipeline');
   const summary = document.getElementById('pipeline-summary');
   const items = [['sealed watermark', fmt(d.sealed_watermark)], ['events dropped as late (pv)', fmt(d.late_events_total)]];
+  // What the figures were read from: the pv table's snapshot on Iceberg, pv's _spark_metadata on Parquet.
+  if (d.output) {
+    const pv = (d.output.sinks || {}).pv || {};
+    items.push(['output read from', d.output.format + ': ' + (pv.error || pv.origin || '-')]);
+  }
   summary.replaceChildren(...items.flatMap(([k, v]) => [el('dt', k), el('dd', v)]));
   rows(document.getElementById('pipeline-rows'), Object.entries(d.queries).map(([name, q]) =>
     [name, fmt(q.watermark || q.committed_watermark), fmt(q.batch_id ?? q.committed_batch),

@@ -57,6 +57,21 @@ class SparkMetadataLogTest {
     }
 
     @Test
+    void rebasesATablesLocationsOnItsDirectoryWhateverTheWriterCalledIt() {
+        java.nio.file.Path here = java.nio.file.Path.of("/mnt/root/warehouse/clicks/pv");
+        assertThat(PathRebase.below(here, "file:/data/warehouse/clicks/pv",
+                "/data/warehouse/clicks/pv/data/window_start_hour=2026-11-21-22/00000-0.parquet"))
+                .contains(here.resolve("data/window_start_hour=2026-11-21-22/00000-0.parquet"));
+        assertThat(PathRebase.below(here, "/data/warehouse/clicks/pv/",
+                "file:///data/warehouse/clicks/pv/metadata/m%201.avro"))
+                .contains(here.resolve("metadata/m 1.avro"));
+        // Not below the root (a sibling table whose name starts the same, another directory): not rebased.
+        assertThat(PathRebase.below(here, "/data/warehouse/clicks/pv", "/data/warehouse/clicks/pvx/data/a.parquet"))
+                .isEmpty();
+        assertThat(PathRebase.below(here, "/data/warehouse/clicks/pv", "/elsewhere/a.parquet")).isEmpty();
+    }
+
+    @Test
     void crcAndTempFilesAreNotLogFiles() {
         assertThat(SparkMetadataLog.filesToRead(List.of(".9.compact.crc", "9.compact", ".10.crc", "10",
                 ".11.2b4e.tmp"))).containsExactly("9.compact", "10");

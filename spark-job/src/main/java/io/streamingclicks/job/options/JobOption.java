@@ -24,6 +24,9 @@ public enum JobOption {
             "Kafka offsets a NEW checkpoint starts from: earliest, latest or Spark's JSON form; a checkpoint resumes"),
     MAX_OFFSETS_PER_TRIGGER("max-offsets-per-trigger", "JOB_MAX_OFFSETS_PER_TRIGGER", "0",
             "cap on Kafka records per micro-batch of the ingest query, 0 = no cap"),
+    KAFKA_MIN_PARTITIONS("kafka-min-partitions", "JOB_KAFKA_MIN_PARTITIONS", "0",
+            "at least this many read tasks per ingest batch (Spark's minPartitions splits a topic partition's"
+                    + " offsets), 0 = one task per topic partition"),
     FORMAT("format", Setting.OUTPUT_FORMAT),
     TRIGGER("trigger", "JOB_TRIGGER_INTERVAL", "",
             "micro-batch trigger interval of the ingest query, ISO-8601 or '5 seconds' (default: "

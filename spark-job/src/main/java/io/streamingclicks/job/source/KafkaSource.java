@@ -42,6 +42,10 @@ public final class KafkaSource implements ClickSource {
         if (options.maxOffsetsPerTrigger() > 0) {
             reader = reader.option("maxOffsetsPerTrigger", options.maxOffsetsPerTrigger());
         }
+        // Offsets stay per topic partition, so a checkpoint does not depend on it: only how a batch is read.
+        if (options.kafkaMinPartitions() > 0) {
+            reader = reader.option("minPartitions", options.kafkaMinPartitions());
+        }
         return shape(reader.load());
     }
 

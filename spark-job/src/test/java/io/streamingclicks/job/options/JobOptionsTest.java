@@ -26,12 +26,15 @@ class JobOptionsTest {
         assertThat(d.startingOffsets()).isEqualTo("earliest");
         assertThat(d.trigger()).isEqualTo(Duration.ofSeconds(5));
         assertThat(d.maxFutureSkew()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(d.kafkaMinPartitions()).isZero();
 
         JobOptions env = JobOptions.parse(new String[0],
-                Map.of("WINDOW_DURATION", "10 seconds", "DATA_DIR", "/srv/clicks", "KAFKA_TOPIC", "t1"));
+                Map.of("WINDOW_DURATION", "10 seconds", "DATA_DIR", "/srv/clicks", "KAFKA_TOPIC", "t1",
+                        "JOB_KAFKA_MIN_PARTITIONS", "6"));
         assertThat(env.window()).isEqualTo(Duration.ofSeconds(10));
         assertThat(env.output(Sink.UV)).isEqualTo("/srv/clicks/parquet/uv");
         assertThat(env.topic()).isEqualTo("t1");
+        assertThat(env.kafkaMinPartitions()).isEqualTo(6);
     }
 
     @Test
@@ -80,6 +83,8 @@ class JobOptionsTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("without events");
         assertThatThrownBy(() -> JobOptions.parse(new String[0], Map.of("WATERMARK_DELAY", "soon")))
                 .isInstanceOf(UsageException.class).hasMessageContaining("WATERMARK_DELAY");
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--kafka-min-partitions", "-1"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("JOB_KAFKA_MIN_PARTITIONS");
         assertThatThrownBy(() -> JobOptions.parse(new String[] {"--sinks", "uv,topn"}, Map.of()))
                 .isInstanceOf(UsageException.class).hasMessageContaining("unknown sink 'topn'");
         assertThat(JobOptions.usage()).contains("--window", "WINDOW_DURATION", "PT5M", "--sinks");

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class Link3 {
 
     /** The Spark SQL expression of an event row's file name, as the source log names it (last segment, decoded). */
-    static final String FILE = "input_file_name()";
+    public static final String FILE = "input_file_name()";
 
     private final Path checkpoint;
     private final CheckpointLog log;

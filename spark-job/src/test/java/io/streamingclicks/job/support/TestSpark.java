@@ -2,7 +2,10 @@ package io.streamingclicks.job.support;
 
 import org.apache.spark.sql.SparkSession;
 
-/** One local Spark session per test JVM (UTC, 3 shuffle partitions, no UI, bound to 127.0.0.1). */
+/**
+ * One local Spark session per test JVM (UTC, 3 shuffle partitions, so state spread over several stores is tested;
+ * no UI; bound to 127.0.0.1).
+ */
 public final class TestSpark {
 
     private static SparkSession session;
@@ -20,6 +23,9 @@ public final class TestSpark {
                     .config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1")
                     .config("spark.sql.session.timeZone", "UTC")
+                    // As SparkSessions sets them for the job, so the tests write and aggregate the way it does.
+                    .config("spark.sql.maxConcurrentOutputFileWriters", "4")
+                    .config("spark.sql.objectHashAggregate.sortBased.fallbackThreshold", "4096")
                     .getOrCreate();
             session.sparkContext().setLogLevel("WARN");
         }

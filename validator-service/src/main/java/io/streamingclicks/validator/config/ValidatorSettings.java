@@ -10,8 +10,10 @@ import org.eclipse.microprofile.config.Config;
 
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.Durations;
+import io.streamingclicks.contract.OutputFormat;
 import io.streamingclicks.contract.Setting;
 import io.streamingclicks.contract.UvPrecision;
+import io.streamingclicks.contract.Warehouse;
 
 /**
  * The stack-wide settings the validator reads, by their environment names and with their defaults from the contract
@@ -25,6 +27,7 @@ public class ValidatorSettings {
     private final Duration window;
     private final Duration watermarkDelay;
     private final double uvRsd;
+    private final OutputFormat outputFormat;
 
     @Inject
     public ValidatorSettings(Config config) {
@@ -39,7 +42,7 @@ public class ValidatorSettings {
                     + UvPrecision.MAX_RSD + "], got '" + rsd + "'");
         }
         UvPrecision.lgK(uvRsd); // the job's range: refused with the same message
-
+        this.outputFormat = OutputFormat.parse(get(config, Setting.OUTPUT_FORMAT));
     }
 
     private static String get(Config config, Setting s) {
@@ -52,6 +55,16 @@ public class ValidatorSettings {
 
     public Path output(DataRoot.Sink sink) {
         return dataDir.resolve(DataRoot.PARQUET).resolve(sink.dir());
+    }
+
+    /** How the job stores its outputs: where the committed files of each sink are read from. */
+    public OutputFormat outputFormat() {
+        return outputFormat;
+    }
+
+    /** The Iceberg warehouse ({@link Warehouse}): the catalog file and one directory per table. */
+    public Path warehouse() {
+        return dataDir.resolve(Warehouse.DIR);
     }
 
     public Path checkpoint(DataRoot.Query query) {

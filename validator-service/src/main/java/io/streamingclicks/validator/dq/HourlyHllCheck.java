@@ -1,17 +1,21 @@
 package io.streamingclicks.validator.dq;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.UvPrecision;
 import io.streamingclicks.validator.config.ValidatorSettings;
 import io.streamingclicks.validator.db.Workspace;
-import io.streamingclicks.validator.uv.SketchUnion;
+import io.streamingclicks.validator.uv.UvBuckets;
 import io.streamingclicks.validator.uv.UvBucket;
 import io.streamingclicks.validator.uv.UvReads;
 
@@ -30,14 +34,16 @@ public class HourlyHllCheck implements Check {
     @Inject
     ValidatorSettings settings;
 
+    @Inject
+    UvBuckets unions;
+
     @Override
     public List<CheckResult> run(Workspace ws) throws Exception {
         int lgK = UvPrecision.lgK(settings.uvRsd());
         double sigma = UvPrecision.sigma(lgK);
         Duration hour = Duration.ofHours(1);
-        List<UvBucket> hours = SketchUnion.buckets(UvReads.sketches(ws, null, null), hour, lgK,
-                ws.snapshot().sealedMs());
         Map<Instant, Long> exact = UvReads.exact(ws, null, null, hour);
+        List<UvBucket> hours = unionsOf(ws, exact.keySet(), lgK);
         int compared = 0;
         int complete = 0;
         int skipped = 0;
@@ -70,5 +76,23 @@ public class HourlyHllCheck implements Check {
                 sigma) + " at lgK " + lgK + "): " + worstText + skippedText;
         return List.of(CheckResult.graded(NAME, worst, HllAccuracyCheck.WARN_SIGMAS, HllAccuracyCheck.FAIL_SIGMAS,
                 detail));
+    }
+
+    /**
+     * The hourly unions of the hours with counted events, through the same {@link UvBuckets} as the API (an hour
+     * merged once is not read again until a batch adds to it), merged as the rows are read, never every sketch's bytes
+     * held at once. The uv files narrowed for that are put back: the other checks share the workspace.
+     */
+    private List<UvBucket> unionsOf(Workspace ws, Collection<Instant> hours, int lgK) throws SQLException {
+        if (hours.isEmpty()) {
+            return List.of();
+        }
+        Instant from = Collections.min(hours);
+        Instant to = Collections.max(hours).plus(Duration.ofHours(1));
+        try {
+            return unions.buckets(ws, Duration.ofHours(1), from, to, lgK, ws.snapshot().sealedMs());
+        } finally {
+            ws.narrow(Sink.UV, ws.files().all(Sink.UV));
+        }
     }
 }

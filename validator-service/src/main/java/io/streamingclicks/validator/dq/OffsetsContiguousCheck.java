@@ -10,8 +10,8 @@ import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
  * docs/accounting.md, link 2, Kafka to events (exact): per partition the offsets of committed events and quarantine together
- * run from the first one read to the committed end, with no gap and no repeat. Also fails when a file the
- * {@code _spark_metadata} log names is missing on disk.
+ * run from the first one read to the committed end, with no gap and no repeat. Also reports
+ * {@link CommittedFilesPresent}: a file the {@code _spark_metadata} log (or an Iceberg manifest) names missing on disk.
  */
 @ApplicationScoped
 public class OffsetsContiguousCheck implements Check {
@@ -20,9 +20,7 @@ public class OffsetsContiguousCheck implements Check {
 
     @Override
     public List<CheckResult> run(Workspace ws) throws Exception {
-        long missingFiles = ws.snapshot().files().values().stream().mapToLong(f -> f.missing().size()).sum();
-        CheckResult files = CheckResult.zero("committed_files_present", missingFiles, missingFiles
-                + " files named by _spark_metadata are missing on disk");
+        CheckResult files = CommittedFilesPresent.of(ws.snapshot());
         OutputSnapshot.Source source = ws.snapshot().source();
         if (source != OutputSnapshot.Source.KAFKA) {
             return List.of(CheckResult.notApplicable(NAME, source == OutputSnapshot.Source.FILES

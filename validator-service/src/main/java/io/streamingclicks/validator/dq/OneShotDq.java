@@ -78,6 +78,7 @@ public final class OneShotDq {
         TopNAgreementCheck t = new TopNAgreementCheck();
         HourlyHllCheck hourly = new HourlyHllCheck();
         hourly.settings = settings;
+        hourly.unions = io.streamingclicks.validator.uv.UvBuckets.of(settings, 0);
         return List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
                 new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), hourly, new EventsToPvCheck(),
                 p, pl, q, f, t);

@@ -24,7 +24,7 @@ public class TopNAgreementCheck implements Check {
         int files = ws.snapshot().files().get(Sink.TOPN) == null ? 0
                 : ws.snapshot().files().get(Sink.TOPN).files().size();
         if (files == 0) {
-            return List.of(CheckResult.zero(NAME, 0, "no committed parquet/topn file yet"));
+            return List.of(CheckResult.zero(NAME, 0, "no committed topn file yet"));
         }
         Map<String, Object> r = ws.row("dq_topn_vs_pv");
         long bad = DuplicateKeysCheck.n(r, "bad");

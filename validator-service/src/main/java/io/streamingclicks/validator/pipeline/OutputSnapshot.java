@@ -5,21 +5,22 @@ import java.util.List;
 import java.util.Map;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
-import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.validator.committed.SinkFiles;
 
 /**
- * What the job has committed at one moment: each sink's committed files, each query's checkpointed batches
+ * What the job has committed at one moment: each sink's committed files (from its {@code _spark_metadata} or its
+ * Iceberg table's snapshot, {@code CommittedFiles}), each query's checkpointed batches
  * ({@code chk/ingest}, {@code chk/windows}), and the sealed bound: the windows query's committed watermark (it writes
  * uv, pv and topn of a window from the same rows; null when unknown). Also each query's file-source log (file name to
  * log batch: landing files for a files ingest, events parquet files for windows) and the landing files on disk,
  * listed after the checkpoints were read (so every file a committed batch read is listed, unless it was deleted).
  */
-public record OutputSnapshot(Map<Sink, CommittedOutput> files, Map<Query, List<BatchOffsets>> batches,
+public record OutputSnapshot(Map<Sink, SinkFiles> files, Map<Query, List<BatchOffsets>> batches,
                              Long sealedMs, Map<Query, Map<String, Long>> sourceFiles, List<Path> landingFiles) {
 
-    public OutputSnapshot(Map<Sink, CommittedOutput> files, Map<Query, List<BatchOffsets>> batches, Long sealedMs) {
+    public OutputSnapshot(Map<Sink, SinkFiles> files, Map<Query, List<BatchOffsets>> batches, Long sealedMs) {
         this(files, batches, sealedMs, Map.of(), List.of());
     }
 

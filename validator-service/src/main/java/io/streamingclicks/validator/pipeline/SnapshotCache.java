@@ -1,11 +1,7 @@
 package io.streamingclicks.validator.pipeline;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -15,8 +11,9 @@ import io.streamingclicks.validator.config.ValidatorSettings;
 
 /**
  * Reuses the last snapshot for API requests while no {@code _spark_metadata} or checkpoint log file was added,
- * removed or rewritten (a listing of names, sizes and times per directory); anything new there means a new batch,
- * and the snapshot is read again. The scheduled checks always read afresh.
+ * removed or rewritten (a listing of names, sizes and times per directory, made again only when the directory may
+ * have changed: {@link DirectoryListings}) and no Iceberg table's metadata location changed; anything new there means
+ * a new batch, and the snapshot is read again. The scheduled checks always read afresh.
  */
 @ApplicationScoped
 public class SnapshotCache {
@@ -27,6 +24,7 @@ public class SnapshotCache {
     @Inject
     ValidatorSettings settings;
 
+    private final DirectoryListings listings = new DirectoryListings();
     private List<String> fingerprint;
     private OutputSnapshot snapshot;
 
@@ -47,31 +45,11 @@ public class SnapshotCache {
 
     private List<String> fingerprint() {
         List<String> out = new ArrayList<>();
-        for (DataRoot.Sink s : SnapshotReader.SINKS) {
-            list(settings.output(s).resolve(DataRoot.SPARK_METADATA), out);
-        }
+        reader.committed().fingerprint(out);
         for (DataRoot.Query q : SnapshotReader.QUERIES) {
-            list(settings.checkpoint(q).resolve("offsets"), out);
-            list(settings.checkpoint(q).resolve("commits"), out);
+            listings.appendTo(settings.checkpoint(q).resolve("offsets"), out);
+            listings.appendTo(settings.checkpoint(q).resolve("commits"), out);
         }
         return out;
-    }
-
-    private static void list(Path dir, List<String> out) {
-        if (!Files.isDirectory(dir)) {
-            out.add(dir + ":none");
-            return;
-        }
-        try (Stream<Path> s = Files.list(dir)) {
-            s.sorted().forEach(p -> {
-                try {
-                    out.add(p + ":" + Files.size(p) + ":" + Files.getLastModifiedTime(p).toMillis());
-                } catch (IOException gone) {
-                    out.add(p + ":gone");
-                }
-            });
-        } catch (IOException e) {
-            out.add(dir + ":unreadable");
-        }
     }
 }

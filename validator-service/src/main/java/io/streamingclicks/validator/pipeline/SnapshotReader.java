@@ -14,14 +14,16 @@ import jakarta.inject.Inject;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
-import io.streamingclicks.accounting.spark.CommittedOutput;
 import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.validator.committed.CommittedFiles;
+import io.streamingclicks.validator.committed.SinkFiles;
 import io.streamingclicks.validator.config.ValidatorSettings;
 
 /**
- * Reads every sink's {@code _spark_metadata} and both queries' checkpoints ({@code chk/ingest}, {@code chk/windows},
+ * Reads every sink's committed files ({@link CommittedFiles} of {@code OUTPUT_FORMAT}: its {@code _spark_metadata}
+ * or its Iceberg table) and both queries' checkpoints ({@code chk/ingest}, {@code chk/windows},
  * with their file-source logs) under the data root into a snapshot.
  */
 @ApplicationScoped
@@ -33,20 +35,34 @@ public class SnapshotReader {
     @Inject
     ValidatorSettings settings;
 
+    private CommittedFiles committed;
+
     public OutputSnapshot read() {
-        return read(settings);
+        return read(settings, committed());
+    }
+
+    /** The reader of the committed files, of the format the settings name (fixed at start-up). */
+    synchronized CommittedFiles committed() {
+        if (committed == null) {
+            committed = CommittedFiles.of(settings);
+        }
+        return committed;
     }
 
     public static OutputSnapshot read(ValidatorSettings settings) {
+        return read(settings, CommittedFiles.of(settings));
+    }
+
+    public static OutputSnapshot read(ValidatorSettings settings, CommittedFiles committed) {
         Map<Query, List<BatchOffsets>> batches = new EnumMap<>(Query.class);
         for (Query q : QUERIES) {
             batches.put(q, CheckpointLog.read(settings.checkpoint(q)).batches());
         }
-        // Read checkpoints before the logs: a batch is committed in the sink log before in the checkpoint, so the
-        // files then cover at least every batch the checkpoint calls committed.
-        Map<Sink, CommittedOutput> files = new EnumMap<>(Sink.class);
+        // Read checkpoints before the logs (or tables): a batch is committed in the sink before in the checkpoint,
+        // so the files then cover at least every batch the checkpoint calls committed.
+        Map<Sink, SinkFiles> files = new EnumMap<>(Sink.class);
         for (Sink s : SINKS) {
-            files.put(s, CommittedOutput.read(settings.output(s)));
+            files.put(s, committed.read(s));
         }
         Map<Query, Map<String, Long>> sources = new EnumMap<>(Query.class);
         for (Query q : QUERIES) {

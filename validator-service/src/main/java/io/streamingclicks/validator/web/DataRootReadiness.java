@@ -24,7 +24,8 @@ public class DataRootReadiness implements HealthCheck {
 
     @Override
     public HealthCheckResponse call() {
-        var b = HealthCheckResponse.named("data-root").withData("DATA_DIR", settings.dataDir().toString());
+        var b = HealthCheckResponse.named("data-root").withData("DATA_DIR", settings.dataDir().toString())
+                .withData("OUTPUT_FORMAT", settings.outputFormat().id());
         if (!Files.isDirectory(settings.dataDir())) {
             return b.down().withData("error", "not a directory").build();
         }

@@ -27,7 +27,8 @@ import io.streamingclicks.validator.pipeline.ProgressReader;
 /**
  * The pipeline panel: per query (ingest, windows) the latest progress line ({@code progress/}), the committed watermark and batch
  * ({@code chk/}), the sealed watermark of the stack, quarantine counts by reason and the events dropped as late
- * (by Kafka partition and offset, or by landing file and line).
+ * (by Kafka partition and offset, or by landing file and line), and where each sink's committed files were read
+ * from.
  */
 @Path("/api/pipeline")
 @Produces(MediaType.APPLICATION_JSON)
@@ -53,6 +54,7 @@ public class PipelineResource {
             Long sealed = ws.snapshot().sealedMs();
             out.put("sealed_watermark", sealed == null ? null : Instant.ofEpochMilli(sealed));
             out.put("queries", queries);
+            out.put("output", output(ws));
             out.put("quarantine", ws.rows("dq_quarantine_reasons"));
             long late = 0;
             for (Map<String, Object> r : ws.rows("pv_accounting")) {
@@ -66,6 +68,28 @@ public class PipelineResource {
                     .filter(p -> lateFiles.contains(p.getFileName().toString())).map(Object::toString).toArray()));
             out.put("late_events", ws.rows("late_events").stream().limit(RECENT).toList());
         }
+        return out;
+    }
+
+    /**
+     * Where the committed files were read from: the format, and per sink what named them (its
+     * {@code _spark_metadata}, or its Iceberg table and the snapshot read), how many, how many missing, or why the
+     * sink could not be read.
+     */
+    private Map<String, Object> output(Workspace ws) {
+        Map<String, Object> sinks = new LinkedHashMap<>();
+        ws.snapshot().files().forEach((sink, f) -> {
+            Map<String, Object> s = new LinkedHashMap<>();
+            s.put("origin", f.origin());
+            s.put("snapshot_id", f.snapshotId());
+            s.put("files", f.files().size());
+            s.put("missing", f.missing().size());
+            s.put("error", f.error());
+            sinks.put(sink.dir(), s);
+        });
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("format", settings.outputFormat().id());
+        out.put("sinks", sinks);
         return out;
     }
 

@@ -54,6 +54,7 @@ public final class TopNBench {
         int uvQueries = args.length > 3 ? Integer.parseInt(args[3]) : 30;
         generate(root);
         UvBench.generate(root);
+        checkpoints(root);
 
         Random rnd = new Random(7);
         List<Instant> windows = new ArrayList<>();
@@ -170,6 +171,29 @@ public final class TopNBench {
                     + " TO '" + pv + "' (FORMAT parquet, PARTITION_BY (date, hour), OVERWRITE_OR_IGNORE)");
         }
         System.out.printf("%d files, %d rows%n", commitLog(pv), (long) WINDOWS * PAGES);
+    }
+
+    /**
+     * The two queries' checkpoint logs as a running job keeps them: 100 batches of offsets and commits each (Spark's
+     * minBatchesToRetain). Their batches name no file of the bench's outputs; they are there because the service
+     * looks at them on every request to decide whether a batch landed, as it does on a live data root.
+     */
+    static void checkpoints(Path root) throws IOException {
+        // Past the last window: every window of the bench is sealed, as it was with no checkpoint at all.
+        long watermark = START.plus(Duration.ofDays(DAYS + 1)).toEpochMilli();
+        for (String query : List.of("ingest", "windows")) {
+            Path chk = root.resolve("chk").resolve(query);
+            Files.createDirectories(chk.resolve("offsets"));
+            Files.createDirectories(chk.resolve("commits"));
+            for (int b = 0; b < 100; b++) {
+                String source = query.equals("ingest")
+                        ? "{\"clickstream_events\":{\"0\":" + b + ",\"1\":" + b + ",\"2\":" + b + "}}"
+                        : "{\"logOffset\":-1}";
+                Files.writeString(chk.resolve("offsets/" + b), "v1\n{\"batchWatermarkMs\":" + watermark
+                        + ",\"batchTimestampMs\":0,\"conf\":{}}\n" + source);
+                Files.writeString(chk.resolve("commits/" + b), "v1\n{\"nextBatchWatermarkMs\":" + watermark + "}");
+            }
+        }
     }
 
     /** The sink's files committed as the job does: one batch per day, compacted every 10; returns the file count. */

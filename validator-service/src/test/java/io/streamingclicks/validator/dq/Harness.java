@@ -41,6 +41,7 @@ final class Harness implements AutoCloseable {
         pl.settings = settings;
         HourlyHllCheck hourly = new HourlyHllCheck();
         hourly.settings = settings;
+        hourly.unions = io.streamingclicks.validator.uv.UvBuckets.of(settings, 0);
         List<Check> checks = List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
                 new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), hourly, new EventsToPvCheck(),
                 p, pl, q, f);

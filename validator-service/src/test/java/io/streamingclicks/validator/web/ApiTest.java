@@ -6,7 +6,6 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Instant;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -41,10 +40,7 @@ class ApiTest {
     @Test
     void topNEqualsTheHandComputedRanking() {
         Instant w = f().windowStart(1);
-        List<Map.Entry<String, Long>> expected = f().expectedPv(1).entrySet().stream()
-                .sorted(Comparator.comparing((Map.Entry<String, Long> e) -> -e.getValue())
-                        .thenComparing(Map.Entry::getKey))
-                .limit(3).toList();
+        List<Map.Entry<String, Long>> expected = ExpectedTopN.of(f(), 1, 3);
         JsonPath r = given().queryParam("window", w.toString()).queryParam("n", 3)
                 .get("/api/topn").then().statusCode(200).extract().jsonPath();
         assertThat(r.getString("window_start")).isEqualTo(w.toString());
@@ -214,6 +210,10 @@ class ApiTest {
         assertThat(r.getString("queries.windows.watermark")).isNotBlank();
         assertThat(r.getLong("queries.windows.batch_id")).isEqualTo(r.getLong("queries.windows.committed_batch"));
         assertThat(r.getList("quarantine")).isNotEmpty();
+        assertThat(r.getString("output.format")).isEqualTo("parquet");
+        assertThat(r.getString("output.sinks.pv.origin")).isEqualTo("parquet/pv/_spark_metadata");
+        assertThat(r.getInt("output.sinks.pv.files")).isPositive();
+        assertThat(r.getString("output.sinks.pv.error")).isNull();
     }
 
     @Test

@@ -1,0 +1,140 @@
+package io.streamingclicks.validator.dq;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.validator.db.SqlFile;
+import io.streamingclicks.validator.db.Workspace;
+import io.streamingclicks.validator.fixture.StackFixture;
+import io.streamingclicks.validator.fixture.TestWarehouse;
+import io.streamingclicks.validator.pipeline.SnapshotReader;
+import io.streamingclicks.validator.uv.UvBucket;
+import io.streamingclicks.validator.uv.UvBuckets;
+
+/**
+ * Same SQL on either format: the stack fixture's committed Parquet output, appended file for file into the sinks'
+ * Iceberg tables (built with iceberg-core), gives every check the result it gives on the Parquet layout, and the hour
+ * unions of UV, read by partition, are the same. A damaged table is a failed check naming the table and the file,
+ * and the other checks still run.
+ */
+class IcebergChecksTest {
+
+    static final Map<String, String> ICEBERG = Map.of("OUTPUT_FORMAT", "iceberg");
+
+    @TempDir
+    Path tmp;
+
+    /** The fixture's root with its Iceberg copy, the Parquet directory moved away so only the tables are read. */
+    Map<Sink, List<Path>> icebergOnly(StackFixture f) throws Exception {
+        Map<Sink, List<Path>> copies;
+        try (TestWarehouse w = new TestWarehouse(f.root());
+             Connection duckdb = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties())) {
+            copies = w.copyOf(f.root(), duckdb);
+        }
+        Files.move(f.root().resolve(DataRoot.PARQUET), f.root().resolve("parquet-moved-away"));
+        return copies;
+    }
+
+    @Test
+    void everyCheckAndEveryHourOfUvIsTheSameOnTheIcebergCopyOfTheParquetOutput() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data")).write();
+        Map<String, CheckResult> parquet;
+        List<UvBucket> parquetHours;
+        try (Harness h = new Harness(f.root(), Map.of())) {
+            parquet = Harness.byName(h.runAll());
+            parquetHours = hours(h);
+        }
+        Map<Sink, List<Path>> copies = icebergOnly(f);
+        assertThat(copies.get(Sink.PV)).isNotEmpty();
+
+        Map<String, CheckResult> iceberg;
+        List<UvBucket> icebergHours;
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            iceberg = Harness.byName(h.runAll());
+            icebergHours = hours(h);
+            try (Workspace ws = open(h)) {
+                // Every uv file maps to its hour: the unions were read partition by partition.
+                assertThat(ws.files().unpartitioned(Sink.UV)).isEmpty();
+                assertThat(ws.snapshot().files().get(Sink.PV).origin()).startsWith("Iceberg table clicks.pv snapshot");
+            }
+        }
+
+        assertThat(iceberg.keySet()).isEqualTo(parquet.keySet());
+        for (String check : parquet.keySet()) {
+            CheckResult p = parquet.get(check);
+            CheckResult i = iceberg.get(check);
+            assertThat(i.status()).as(i.toString()).isEqualTo(p.status());
+            if (!check.equals("freshness")) { // measured against the wall clock, a few ms apart
+                assertThat(i.value()).as(check).isEqualTo(p.value());
+            }
+            if (!check.equals("freshness") && !check.equals(CommittedFilesPresent.NAME)) {
+                assertThat(i.detail()).as(check).isEqualTo(p.detail());
+            }
+        }
+        assertThat(iceberg.get(CommittedFilesPresent.NAME).detail())
+                .isEqualTo("0 files named by the tables' manifests are missing on disk");
+        assertThat(icebergHours).isNotEmpty().isEqualTo(parquetHours);
+    }
+
+    @Test
+    void aDataFileGoneFromATableFailsNamingTheTableAndTheFile() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data")).write();
+        Path gone = icebergOnly(f).get(Sink.UV).get(0);
+        Files.delete(gone);
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            CheckResult r = Harness.byName(h.runAll()).get(CommittedFilesPresent.NAME);
+            assertThat(r.status()).isEqualTo(Status.FAIL);
+            assertThat(r.value()).isEqualTo(1.0);
+            assertThat(r.detail()).contains("Iceberg table clicks.uv snapshot").contains(gone.toString());
+        }
+    }
+
+    @Test
+    void aCorruptMetadataFileFailsNamingTheTableAndTheFileAndTheOtherChecksStillRun() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data")).write();
+        icebergOnly(f);
+        Path metadata;
+        try (var files = Files.list(f.root().resolve("warehouse/clicks/pv/metadata"))) {
+            metadata = files.filter(p -> p.toString().endsWith(".metadata.json")).sorted().reduce((a, b) -> b)
+                    .orElseThrow();
+        }
+        Files.writeString(metadata, "{ this is not what Iceberg wrote");
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            Map<String, CheckResult> r = Harness.byName(h.runAll());
+            CheckResult files = r.get(CommittedFilesPresent.NAME);
+            assertThat(files.status()).isEqualTo(Status.FAIL);
+            assertThat(files.detail()).contains("1 outputs unreadable").contains("Iceberg table clicks.pv")
+                    .contains(metadata.toString());
+            // pv reads as empty: the checks over it run and say what they see.
+            assertThat(r.get("nulls_uv").status()).isEqualTo(Status.PASS);
+            assertThat(r.get("completeness").status()).isEqualTo(Status.FAIL);
+        }
+    }
+
+    static Workspace open(Harness h) throws Exception {
+        return Workspace.open(h.db, SqlFile.load(), SnapshotReader.read(h.settings), h.settings.window().toMillis(),
+                h.settings.uvRsd());
+    }
+
+    /** The hour unions of UV over the fixture's day, read through the partition cache. */
+    static List<UvBucket> hours(Harness h) throws Exception {
+        int lgK = StackFixture.LG_K;
+        try (Workspace ws = open(h)) {
+            Instant to = Instant.now().plus(Duration.ofHours(2)).truncatedTo(java.time.temporal.ChronoUnit.HOURS);
+            return UvBuckets.of(h.settings, 100).buckets(ws, Duration.ofHours(1), to.minus(Duration.ofDays(1)), to,
+                    lgK, ws.snapshot().sealedMs());
+        }
+    }
+}
