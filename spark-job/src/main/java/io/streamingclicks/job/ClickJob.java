@@ -9,13 +9,18 @@ import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.progress.PlanLog;
 import io.streamingclicks.job.progress.ProgressFileListener;
 import io.streamingclicks.job.sink.CheckpointPairing;
+import io.streamingclicks.job.sink.BatchSink;
 import io.streamingclicks.job.sink.CommittedSink;
+import io.streamingclicks.job.sink.IcebergSink;
+import io.streamingclicks.job.sink.IcebergTables;
 import io.streamingclicks.job.sink.IngestBatch;
 import io.streamingclicks.job.sink.PreviousLayout;
 import io.streamingclicks.job.sink.WindowsBatch;
 import io.streamingclicks.job.source.ClickSource;
 import io.streamingclicks.job.transform.ClickParser;
 import io.streamingclicks.job.transform.ParsedClicks;
+import io.streamingclicks.job.transform.TimePartitions;
+import io.streamingclicks.job.transform.TopN;
 import io.streamingclicks.job.transform.WindowedCounts;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -47,8 +52,9 @@ import java.util.concurrent.TimeoutException;
  *       {@code _spark_metadata}) -> watermark, tumbling windows per page with pv and a user sketch -> {@code pv},
  *       {@code uv} and {@code topn} of each sealed window, from the same rows.</li>
  * </ul>
- * Each output keeps its own {@code _spark_metadata} ({@link CommittedSink}); each query its checkpoint
- * {@code chk/<query>}. {@link #stopGracefully} lets a running batch finish before stopping.
+ * Each Parquet output keeps its own {@code _spark_metadata} ({@link CommittedSink}); with {@code --format iceberg}
+ * each output is a table of {@code DATA_DIR/warehouse} ({@link IcebergSink}, docs/iceberg.md) and the windows query
+ * streams the events table. Each query keeps its checkpoint {@code chk/<query>}. {@link #stopGracefully} lets a running batch finish before stopping.
  */
 public final class ClickJob {
 
@@ -77,15 +83,37 @@ public final class ClickJob {
         try {
             ParsedClicks parsed = ClickParser.parse(source.records(spark), source.carried(), o.maxFutureSkew());
             boolean windowed = o.writes(Sink.UV) || o.writes(Sink.PV) || o.writes(Sink.TOPN);
+            IcebergTables tables = o.iceberg() ? IcebergTables.open(spark, o.dataRoot()) : null;
             // Both checkpoints are checked before either query starts: a refused start processes nothing.
-            pair(Query.INGEST, o, ingestShape(o, source, parsed), conf);
+            pair(Query.INGEST, o, ingestShape(o, source, parsed), conf, tables);
             if (windowed) {
-                pair(Query.WINDOWS, o, windowsShape(o, source), conf);
+                pair(Query.WINDOWS, o, windowsShape(o, source), conf, tables);
             }
-            queries.add(ingest(spark, o, parsed));
+            if (tables != null) {
+                ensure(tables, o, Sink.EVENTS, TimePartitions.by(parsed.valid(), ClickEventContract.EVENT_TIME),
+                        ClickEventContract.EVENT_TIME);
+                ensure(tables, o, Sink.QUARANTINE, parsed.quarantinedByArrival(),
+                        OutputColumns.KAFKA_TIMESTAMP);
+            }
+            Dataset<Row> events = null;
+            Dataset<Row> pages = null;
             if (windowed) {
-                Dataset<Row> events = committedEvents(spark, o, parsed.valid().schema());
-                queries.add(windows(spark, o, events));
+                events = tables == null ? committedEvents(spark, o, parsed.valid().schema())
+                        : tableEvents(spark, tables);
+                pages = WindowedCounts.pages(events, o.window(), o.watermark(), o.lgK());
+                if (tables != null) {
+                    Dataset<Row> pv = WindowedCounts.pv(pages);
+                    ensure(tables, o, Sink.PV, TimePartitions.by(pv, OutputColumns.WINDOW_START),
+                            OutputColumns.WINDOW_START);
+                    ensure(tables, o, Sink.UV, TimePartitions.by(WindowedCounts.uv(pages), OutputColumns.WINDOW_START),
+                            OutputColumns.WINDOW_START);
+                    ensure(tables, o, Sink.TOPN, TimePartitions.by(TopN.rank(pv, Math.max(o.topn(), 1)),
+                            OutputColumns.WINDOW_START), OutputColumns.WINDOW_START);
+                }
+            }
+            queries.add(ingest(spark, o, parsed, tables));
+            if (windowed) {
+                queries.add(windows(spark, o, pages, tables));
                 if (o.console()) {
                     queries.add(console(WindowedCounts.clicksPerUser(events), o));
                 }
@@ -114,17 +142,35 @@ public final class ClickJob {
                 + OutputColumns.PV_COLUMNS + "|" + OutputColumns.TOPN_COLUMNS;
     }
 
-    private static StreamingQuery ingest(SparkSession spark, JobOptions o, ParsedClicks parsed) {
-        IngestBatch batch = new IngestBatch(sink(spark, o, Sink.EVENTS), sink(spark, o, Sink.QUARANTINE),
-                parsed.carried());
-        return start(Query.INGEST, parsed.rows().writeStream().foreachBatch(batch), o);
+    private static StreamingQuery ingest(SparkSession spark, JobOptions o, ParsedClicks parsed,
+                                         IcebergTables tables) {
+        IngestBatch batch = new IngestBatch(sink(spark, o, Sink.EVENTS, tables),
+                sink(spark, o, Sink.QUARANTINE, tables), parsed.carried());
+        return start(Query.INGEST, parsed.rows().writeStream().foreachBatch(batch), o, o.trigger());
     }
 
-    private static StreamingQuery windows(SparkSession spark, JobOptions o, Dataset<Row> events) {
-        WindowsBatch batch = new WindowsBatch(sink(spark, o, Sink.UV), sink(spark, o, Sink.PV),
-                sink(spark, o, Sink.TOPN), o.topn(), o.console());
-        return start(Query.WINDOWS, WindowedCounts.pages(events, o.window(), o.watermark(), o.lgK()).writeStream()
-                .outputMode("append").foreachBatch(batch), o);
+    private static StreamingQuery windows(SparkSession spark, JobOptions o, Dataset<Row> pages,
+                                          IcebergTables tables) {
+        WindowsBatch batch = new WindowsBatch(sink(spark, o, Sink.UV, tables), sink(spark, o, Sink.PV, tables),
+                sink(spark, o, Sink.TOPN, tables), o.topn(), o.console());
+        return start(Query.WINDOWS, pages.writeStream().outputMode("append").foreachBatch(batch), o,
+                o.windowsTrigger());
+    }
+
+    /**
+     * The committed events as a stream, from the events table: Iceberg's streaming source reads the data files each
+     * new APPEND snapshot added, so only committed rows, and skips the REPLACE snapshots compaction makes (their rows
+     * were read already). It fails on a DELETE or OVERWRITE snapshot, which this job never makes: better than
+     * silently reading a table someone rewrote.
+     */
+    private static Dataset<Row> tableEvents(SparkSession spark, IcebergTables tables) {
+        return spark.readStream().format("iceberg").load(tables.name(Sink.EVENTS.dir()));
+    }
+
+    private static void ensure(IcebergTables tables, JobOptions o, Sink sink, Dataset<Row> rows, String hourColumn) {
+        if (o.writes(sink)) {
+            tables.ensure(sink.dir(), rows.schema(), hourColumn);
+        }
     }
 
     /**
@@ -148,9 +194,12 @@ public final class ClickJob {
         return spark.readStream().schema(withPartitions).parquet(output);
     }
 
-    private static CommittedSink sink(SparkSession spark, JobOptions o, Sink sink) {
-        return o.writes(sink) ? CommittedSink.parquet(spark, sink.dir(), o.output(sink), WRITE_OPTIONS.get(sink))
-                : null;
+    private static BatchSink sink(SparkSession spark, JobOptions o, Sink sink, IcebergTables tables) {
+        if (!o.writes(sink)) {
+            return null;
+        }
+        return tables != null ? new IcebergSink(sink.dir(), tables)
+                : CommittedSink.parquet(spark, sink.dir(), o.output(sink), WRITE_OPTIONS.get(sink));
     }
 
     /**
@@ -167,16 +216,28 @@ public final class ClickJob {
      * Pairs the query's checkpoint with its outputs before anything is created: a sink's log directory is made when
      * the sink is, so a refused start must not get that far.
      */
-    private static void pair(Query query, JobOptions o, String shape, Configuration conf) {
-        List<String> outputs = query.sinks().stream().filter(o::writes).map(o::output).toList();
-        CheckpointPairing.check(query.dir(), outputs, o.checkpoint(query), shape, conf);
+    private static void pair(Query query, JobOptions o, String shape, Configuration conf, IcebergTables tables) {
+        List<Sink> sinks = query.sinks().stream().filter(o::writes).toList();
+        if (tables == null) {
+            CheckpointPairing.check(query.dir(), sinks.stream().map(o::output).toList(), o.checkpoint(query), shape,
+                    conf);
+            return;
+        }
+        // A table's commits carry the query id of the checkpoint that wrote them: a new checkpoint (a new id) over
+        // them would write its first batches again.
+        java.util.Map<String, Sink> byId = new java.util.LinkedHashMap<>();
+        sinks.forEach(s -> byId.put(tables.pairingId(s.dir()), s));
+        CheckpointPairing.check(query.dir(), List.copyOf(byId.keySet()), o.checkpoint(query), shape, conf,
+                id -> tables.hasCommits(byId.get(id).dir()),
+                "its commits carry the old checkpoint's query id, so the new one would append its first batches"
+                        + " again. Restore the checkpoint that wrote it, or start a new data root (make reset).");
     }
 
-    private static StreamingQuery start(Query query, DataStreamWriter<Row> writer, JobOptions o) {
+    private static StreamingQuery start(Query query, DataStreamWriter<Row> writer, JobOptions o, Duration trigger) {
         try {
             return writer.queryName(query.dir())
                     .option("checkpointLocation", o.checkpoint(query))
-                    .trigger(Trigger.ProcessingTime(o.trigger().toMillis()))
+                    .trigger(Trigger.ProcessingTime(trigger.toMillis()))
                     .start();
         } catch (TimeoutException e) {
             throw new IllegalStateException("query " + query.dir() + " did not start: " + e.getMessage(), e);
@@ -191,7 +252,7 @@ public final class ClickJob {
                     .option("truncate", "false")
                     .option("numRows", 50)
                     .outputMode("complete")
-                    .trigger(Trigger.ProcessingTime(o.trigger().toMillis()))
+                    .trigger(Trigger.ProcessingTime(o.windowsTrigger().toMillis()))
                     .start();
         } catch (TimeoutException e) {
             throw new IllegalStateException("query clicks_per_user did not start: " + e.getMessage(), e);

@@ -41,6 +41,12 @@ public final class SparkSessions {
                 // Spark's own shutdown hook would stop the context under a running batch; the job stops itself.
                 .setIfMissing("spark.sql.streaming.stopTimeout", "60000")
                 .set("spark.sql.session.timeZone", "UTC");
+        if (options.iceberg()) {
+            // Iceberg's SQL (CALL clicks.system.rewrite_data_files(...) and the like, docs/iceberg.md) in this
+            // session; the tables themselves are written without it. The catalog is registered by IcebergTables.
+            conf.setIfMissing("spark.sql.extensions",
+                    "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions");
+        }
         if (!options.master().isBlank()) {
             conf.set("spark.master", options.master());
         }

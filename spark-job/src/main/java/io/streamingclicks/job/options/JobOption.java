@@ -27,8 +27,13 @@ public enum JobOption {
     KAFKA_MIN_PARTITIONS("kafka-min-partitions", "JOB_KAFKA_MIN_PARTITIONS", "0",
             "at least this many read tasks per ingest batch (Spark's minPartitions splits a topic partition's"
                     + " offsets), 0 = one task per topic partition"),
-    TRIGGER("trigger", "JOB_TRIGGER_INTERVAL", "PT5S",
-            "micro-batch trigger interval, ISO-8601 or '5 seconds'"),
+    FORMAT("format", Setting.OUTPUT_FORMAT),
+    TRIGGER("trigger", "JOB_TRIGGER_INTERVAL", "",
+            "micro-batch trigger interval of the ingest query, ISO-8601 or '5 seconds' (default: "
+                    + JobOptions.PARQUET_TRIGGER + " for parquet, " + JobOptions.ICEBERG_TRIGGER
+                    + " for iceberg, docs/iceberg.md)"),
+    WINDOWS_TRIGGER("windows-trigger", "JOB_WINDOWS_TRIGGER_INTERVAL", "",
+            "micro-batch trigger interval of the windows query (default: the ingest query's)"),
     MAX_FUTURE_SKEW("max-future-skew", "JOB_MAX_FUTURE_SKEW", Defaults.MAX_FUTURE_SKEW.toString(),
             "an event_time further than this after its record's Kafka timestamp is quarantined"),
     SINKS("sinks", "JOB_SINKS", String.join(",", JobOptions.SINK_NAMES),

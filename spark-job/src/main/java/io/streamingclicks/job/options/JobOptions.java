@@ -2,6 +2,7 @@ package io.streamingclicks.job.options;
 
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.Durations;
+import io.streamingclicks.contract.OutputFormat;
 import io.streamingclicks.contract.UvPrecision;
 
 import java.time.Duration;
@@ -31,6 +32,8 @@ public record JobOptions(
         long maxOffsetsPerTrigger,
         int kafkaMinPartitions,
         Duration trigger,
+        Duration windowsTrigger,
+        OutputFormat format,
         Duration maxFutureSkew,
         Set<String> sinks,
         boolean console,
@@ -43,6 +46,13 @@ public record JobOptions(
     public static final List<String> SINK_NAMES = Arrays.stream(DataRoot.Sink.values())
             .filter(s -> s != DataRoot.Sink.TOPN).map(DataRoot.Sink::dir).toList();
     public static final List<String> SOURCES = List.of("kafka", "files");
+    /** The ingest trigger of the Parquet format: a file per output and batch, no commit metadata to grow. */
+    public static final Duration PARQUET_TRIGGER = Duration.ofSeconds(5);
+    /**
+     * The ingest trigger of the Iceberg format: each batch that writes rows is a commit (a snapshot, a manifest, a
+     * new metadata.json) of events and perhaps quarantine; docs/iceberg.md weighs commits against delay.
+     */
+    public static final Duration ICEBERG_TRIGGER = Duration.ofSeconds(30);
 
     /** @throws UsageException naming the bad option and the accepted values */
     public static JobOptions parse(String[] args, Map<String, String> env) {
@@ -94,6 +104,12 @@ public record JobOptions(
                     ? root.resolve(DataRoot.PARQUET) : stripSlash(v.get(JobOption.OUTPUT_ROOT));
             String checkpointRoot = v.get(JobOption.CHECKPOINT_ROOT).isBlank()
                     ? root.resolve(DataRoot.CHECKPOINTS) : stripSlash(v.get(JobOption.CHECKPOINT_ROOT));
+            OutputFormat format = format(v.get(JobOption.FORMAT));
+            Duration trigger = v.get(JobOption.TRIGGER).isBlank()
+                    ? (format == OutputFormat.ICEBERG ? ICEBERG_TRIGGER : PARQUET_TRIGGER)
+                    : Durations.parsePositive(JobOption.TRIGGER.env(), v.get(JobOption.TRIGGER));
+            Duration windowsTrigger = v.get(JobOption.WINDOWS_TRIGGER).isBlank() ? trigger
+                    : Durations.parsePositive(JobOption.WINDOWS_TRIGGER.env(), v.get(JobOption.WINDOWS_TRIGGER));
             JobOptions o = new JobOptions(
                     required(JobOption.BOOTSTRAP_SERVERS, v),
                     required(JobOption.TOPIC, v),
@@ -105,7 +121,9 @@ public record JobOptions(
                     nonNegativeLong(JobOption.MAX_OFFSETS_PER_TRIGGER, v.get(JobOption.MAX_OFFSETS_PER_TRIGGER)),
                     (int) Math.min(nonNegativeLong(JobOption.KAFKA_MIN_PARTITIONS,
                             v.get(JobOption.KAFKA_MIN_PARTITIONS)), Integer.MAX_VALUE),
-                    Durations.parsePositive(JobOption.TRIGGER.env(), v.get(JobOption.TRIGGER)),
+                    trigger,
+                    windowsTrigger,
+                    format,
                     Durations.parsePositive(JobOption.MAX_FUTURE_SKEW.env(), v.get(JobOption.MAX_FUTURE_SKEW)),
                     sinks(v.get(JobOption.SINKS)),
                     bool(JobOption.CONSOLE, v.get(JobOption.CONSOLE)),
@@ -120,6 +138,14 @@ public record JobOptions(
             return o;
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
+        }
+    }
+
+    private static OutputFormat format(String text) {
+        try {
+            return OutputFormat.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--format: " + e.getMessage());
         }
     }
 
@@ -216,6 +242,11 @@ public record JobOptions(
             throw new UsageException("--source (JOB_SOURCE) must be one of " + SOURCES + ", got '" + text + "'");
         }
         return s;
+    }
+
+    /** True when the outputs are Iceberg tables in {@code DATA_DIR/warehouse} rather than Parquet directories. */
+    public boolean iceberg() {
+        return format == OutputFormat.ICEBERG;
     }
 
     /** True when events are read from JSON-lines files under {@code DATA_DIR/landing} instead of Kafka. */

@@ -13,12 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.function.Predicate;
 
 /**
  * Reads and writes {@code <checkpoint>/streamingclicks-pairing.properties}: which output directories and query shape
  * a checkpoint belongs to. Refuses to start a query whose checkpoint belongs to other outputs or another shape, or a
- * new checkpoint over an output that already has committed batches (its sink would skip the new checkpoint's first
- * batches as "already written", losing them silently).
+ * new checkpoint over an output that already has committed batches (a Parquet output would skip the new
+ * checkpoint's first batches as "already written", losing them silently; an Iceberg table, whose commits carry the old
+ * checkpoint's query id, would take them again, doubling rows).
  */
 public final class CheckpointPairing {
 
@@ -27,14 +29,42 @@ public final class CheckpointPairing {
     private CheckpointPairing() {
     }
 
-    /** @throws IllegalStateException saying which checkpoint, which output and what to do */
+    /**
+     * Pairs a checkpoint with Parquet output directories, each committed through its {@code _spark_metadata}.
+     *
+     * @throws IllegalStateException saying which checkpoint, which output and what to do
+     */
     public static void check(String query, List<String> outputs, String checkpoint, String shape,
                              Configuration conf) {
+        List<String> outs = new ArrayList<>();
         try {
-            List<String> outs = new ArrayList<>();
             for (String o : outputs) {
                 outs.add(qualify(new Path(o), conf).toString());
             }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot check the pairing of checkpoint " + checkpoint + " with outputs "
+                    + outputs + ": " + e.getMessage(), e);
+        }
+        check(query, outs, checkpoint, shape, conf, o -> {
+            Path output = new Path(o);
+            try {
+                return hasEntries(output.getFileSystem(conf), new Path(output, "_spark_metadata"));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + output + "/_spark_metadata: " + e.getMessage(), e);
+            }
+        }, "the output would skip the new checkpoint's first batches as already written. Restore the checkpoint"
+                + " that wrote it, or use a new output directory.");
+    }
+
+    /**
+     * Pairs a checkpoint with outputs named {@code outs} (paths, or tables), {@code committed} telling whether an
+     * output holds committed batches and {@code whyRefused} what a new checkpoint over such an output would do.
+     *
+     * @throws IllegalStateException saying which checkpoint, which output and what to do
+     */
+    public static void check(String query, List<String> outs, String checkpoint, String shape, Configuration conf,
+                             Predicate<String> committed, String whyRefused) {
+        try {
             String out = String.join(",", outs);
             Path chk = qualify(new Path(checkpoint), conf);
             FileSystem chkFs = chk.getFileSystem(conf);
@@ -66,12 +96,9 @@ public final class CheckpointPairing {
                         + " directories.");
             }
             for (String o : outs) {
-                Path output = new Path(o);
-                if (hasEntries(output.getFileSystem(conf), new Path(output, "_spark_metadata"))) {
-                    throw new IllegalStateException("output " + output + " of query '" + query + "' already has"
-                            + " committed batches, but its checkpoint " + chk + " is new: the output would skip the"
-                            + " new checkpoint's first batches as already written. Restore the checkpoint that wrote"
-                            + " it, or use a new output directory.");
+                if (committed.test(o)) {
+                    throw new IllegalStateException("output " + o + " of query '" + query + "' already has"
+                            + " committed batches, but its checkpoint " + chk + " is new: " + whyRefused);
                 }
             }
             chkFs.mkdirs(chk);
@@ -84,7 +111,7 @@ public final class CheckpointPairing {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot check the pairing of checkpoint " + checkpoint + " with outputs "
-                    + outputs + ": " + e.getMessage(), e);
+                    + outs + ": " + e.getMessage(), e);
         }
     }
 

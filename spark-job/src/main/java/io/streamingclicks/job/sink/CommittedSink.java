@@ -6,8 +6,6 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.execution.datasources.parquet.ParquetFileFormat;
 import org.apache.spark.sql.execution.streaming.FileStreamSink;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 
 import java.util.Map;
@@ -23,18 +21,11 @@ import java.util.Map;
  * Dataset)} are what {@code writeStream().format("parquet")} itself builds. Tests hold its skip and its log
  * (OutputCrashIT, CrashRecoveryIT).
  */
-public final class CommittedSink {
+public final class CommittedSink implements BatchSink {
 
-    /**
-     * Test-only, off unless the job's JVM runs with {@code -Dstreamingclicks.test.halt-after-commit=<sink>}: right
-     * after the first {@code addBatch} of that sink that wrote rows, the JVM halts with {@link #HALT_STATUS}, before the
-     * batch's other outputs and before Spark writes the checkpoint's {@code commits/<id>}. A SIGKILL from outside
-     * cannot be aimed at that moment (OutputCrashIT).
-     */
-    public static final String HALT_AFTER_COMMIT = "streamingclicks.test.halt-after-commit";
-    public static final int HALT_STATUS = 97;
-
-    private static final Logger LOG = LoggerFactory.getLogger(CommittedSink.class);
+    /** {@link BatchSink#HALT_AFTER_COMMIT}, kept here for the tests that name it. */
+    public static final String HALT_AFTER_COMMIT = BatchSink.HALT_AFTER_COMMIT;
+    public static final int HALT_STATUS = BatchSink.HALT_STATUS;
 
     private final String name;
     private final FileStreamSink sink;
@@ -61,16 +52,15 @@ public final class CommittedSink {
         return new CommittedSink(name, sink);
     }
 
-    /** Writes {@code rows} as batch {@code batchId}, or nothing when the output committed that batch before. */
+    @Override
     public void write(long batchId, Dataset<Row> rows) {
         sink.addBatch(batchId, rows);
-        if (name.equals(System.getProperty(HALT_AFTER_COMMIT)) && !rows.isEmpty()) {
-            LOG.warn("{}={}: halting the JVM after committing batch {} of {}, before the checkpoint's commit",
-                    HALT_AFTER_COMMIT, name, batchId, name);
-            Runtime.getRuntime().halt(HALT_STATUS);
+        if (name.equals(System.getProperty(HALT_AFTER_COMMIT))) {
+            BatchSink.haltIfAsked(name, batchId, !rows.isEmpty());
         }
     }
 
+    @Override
     public String name() {
         return name;
     }

@@ -19,12 +19,12 @@ public final class IngestBatch implements VoidFunction2<Dataset<Row>, Long> {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient CommittedSink events;
-    private final transient CommittedSink quarantine;
+    private final transient BatchSink events;
+    private final transient BatchSink quarantine;
     private final List<String> carried;
 
     /** @param events or null; @param quarantine or null */
-    public IngestBatch(CommittedSink events, CommittedSink quarantine, List<String> carried) {
+    public IngestBatch(BatchSink events, BatchSink quarantine, List<String> carried) {
         this.events = events;
         this.quarantine = quarantine;
         this.carried = List.copyOf(carried);

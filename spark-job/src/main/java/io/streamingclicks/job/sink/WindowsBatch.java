@@ -19,14 +19,14 @@ public final class WindowsBatch implements VoidFunction2<Dataset<Row>, Long> {
 
     private static final long serialVersionUID = 1L;
 
-    private final transient CommittedSink uv;
-    private final transient CommittedSink pv;
-    private final transient CommittedSink topn;
+    private final transient BatchSink uv;
+    private final transient BatchSink pv;
+    private final transient BatchSink topn;
     private final int n;
     private final boolean console;
 
     /** @param uv, pv, topn each may be null (not written) */
-    public WindowsBatch(CommittedSink uv, CommittedSink pv, CommittedSink topn, int n, boolean console) {
+    public WindowsBatch(BatchSink uv, BatchSink pv, BatchSink topn, int n, boolean console) {
         this.uv = uv;
         this.pv = pv;
         this.topn = topn;

@@ -2,6 +2,7 @@ package io.streamingclicks.job.options;
 
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.DataRoot.Sink;
+import io.streamingclicks.contract.OutputFormat;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -43,6 +44,30 @@ class JobOptionsTest {
         assertThat(o.window()).isEqualTo(Duration.ofMinutes(1));
         assertThat(o.uvRsd()).isEqualTo(0.05);
         assertThat(o.console()).isTrue();
+    }
+
+    @Test
+    void theFormatChoosesTheTriggersUnlessTheyAreSet() {
+        JobOptions parquet = JobOptions.parse(new String[0], Map.of());
+        assertThat(parquet.format()).isEqualTo(OutputFormat.PARQUET);
+        assertThat(parquet.iceberg()).isFalse();
+        assertThat(parquet.windowsTrigger()).isEqualTo(Duration.ofSeconds(5));
+
+        JobOptions iceberg = JobOptions.parse(new String[0], Map.of("OUTPUT_FORMAT", "iceberg"));
+        assertThat(iceberg.iceberg()).isTrue();
+        assertThat(iceberg.trigger()).isEqualTo(JobOptions.ICEBERG_TRIGGER);
+        assertThat(iceberg.windowsTrigger()).isEqualTo(JobOptions.ICEBERG_TRIGGER);
+
+        JobOptions set = JobOptions.parse(new String[] {"--format", "ICEBERG", "--trigger", "PT10S",
+                "--windows-trigger", "1 minute"}, Map.of());
+        assertThat(set.trigger()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(set.windowsTrigger()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(JobOptions.parse(new String[] {"--trigger", "2s"}, Map.of("OUTPUT_FORMAT", "iceberg"))
+                .windowsTrigger()).isEqualTo(Duration.ofSeconds(2));
+
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--format", "delta"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("--format")
+                .hasMessageContaining("parquet, iceberg").hasMessageContaining("'delta'");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.streamingclicks.job.support;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.job.ClickJob;
 import io.streamingclicks.job.options.JobOptions;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.StreamingQueryProgress;
 
@@ -21,11 +22,14 @@ public final class JobRun implements AutoCloseable {
     public final Path root;
     public final JobOptions options;
     public final ClickJob job;
+    /** The session the job runs in: the shared one, or for the iceberg format a new one with its own catalog. */
+    public final SparkSession spark;
 
-    private JobRun(Path root, JobOptions options, ClickJob job) {
+    private JobRun(Path root, JobOptions options, ClickJob job, SparkSession spark) {
         this.root = root;
         this.options = options;
         this.job = job;
+        this.spark = spark;
     }
 
     /** Starts the job with short triggers; {@code extra} are more command-line options. */
@@ -34,7 +38,9 @@ public final class JobRun implements AutoCloseable {
                 "--data-dir", root.toString(), "--trigger", "300 ms"));
         args.addAll(List.of(extra));
         JobOptions options = JobOptions.parse(args.toArray(String[]::new), Map.of());
-        return new JobRun(root, options, ClickJob.start(TestSpark.get(), options));
+        // A session registers its catalog "clicks" once, on one warehouse: each iceberg run gets a session of its own.
+        SparkSession spark = options.iceberg() ? TestSpark.get().newSession() : TestSpark.get();
+        return new JobRun(root, options, ClickJob.start(spark, options), spark);
     }
 
     public Path output(String sink) {
@@ -94,6 +100,8 @@ public final class JobRun implements AutoCloseable {
     @Override
     public void close() {
         job.stopGracefully(Duration.ofSeconds(20));
+        // IcebergTables made this run's session the thread's active one; the next test starts from the shared one.
+        SparkSession.setActiveSession(TestSpark.get());
     }
 
     /** The layout the job writes, for readers of its output. */
