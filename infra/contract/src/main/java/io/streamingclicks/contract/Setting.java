@@ -20,11 +20,19 @@ public enum Setting {
                     + " 0.01 gives lgK 14, sigma ~0.81%"),
     OUTPUT_FORMAT("parquet", "how the job stores its outputs: parquet (folders of Parquet files, each with its"
             + " _spark_metadata) or iceberg (Iceberg tables in DATA_DIR/warehouse, see Warehouse)"),
+    ICEBERG_SNAPSHOT_RETENTION("PT6H", "with OUTPUT_FORMAT=iceberg: how long snapshots stay readable (time travel,"
+            + " /api/topn?asOf=) before compaction expires them; the newest snapshot of each streaming query and what"
+            + " a streaming reader still needs are kept longer"),
+    ICEBERG_COMPACT_INTERVAL("PT1H", "with OUTPUT_FORMAT=iceberg: how often the job compacts its tables (rewrite small"
+            + " files, expire snapshots, remove orphan files) on a thread of its own; PT0S turns it off"),
     PRODUCER_RATE("20", "events per second the producer sends"),
     PRODUCER_BACKFILL("PT0S", "how far in the past the producer's event clock starts, e.g. PT1H"),
     PRODUCER_SPEED("1", "how many times faster than wall time the event clock runs until it reaches now"),
     PRODUCER_LATE_FRACTION("0", "fraction of events sent with event_time shifted by PRODUCER_LATE_OFFSET, 0..1"),
-    PRODUCER_LATE_OFFSET("-PT8M", "shift of deliberately late events, a negative ISO-8601 duration");
+    PRODUCER_LATE_OFFSET("-PT8M", "shift of deliberately late events, a negative ISO-8601 duration"),
+    PRODUCER_CLICK_MODEL("propensity", "how the producer draws clicks: propensity (a view of page p by user u is"
+            + " followed by a click with probability sigmoid(a_u + b_p + gamma*r), parameters in ledger/truth.json)"
+            + " or independent (every event's user, page and action drawn independently)");
 
     private final String defaultValue;
     private final String description;
