@@ -36,9 +36,14 @@ public final class IngestBatches {
      *                        log batch that listed it (empty for Kafka)
      */
     public IngestBatches(CheckpointLog ingest, Map<String, Long> ingestSourceLog) {
+        this(ingest.batches(), ingestSourceLog);
+    }
+
+    /** As above, over the ingest query's planned batches in order ({@link CheckpointLog#batches()}). */
+    public IngestBatches(List<BatchOffsets> ingest, Map<String, Long> ingestSourceLog) {
         Map<Integer, Long> previous = new HashMap<>();
         TreeMap<Long, Long> batchByLogOffset = new TreeMap<>();
-        for (BatchOffsets b : ingest.batches()) {
+        for (BatchOffsets b : ingest) {
             for (Map.Entry<Integer, Long> e : b.endOffsets().entrySet()) {
                 Long start = previous.get(e.getKey());
                 if (start == null || e.getValue() > start) {
