@@ -36,16 +36,27 @@ class IcebergChecksTest {
     @TempDir
     Path tmp;
 
-    /** The fixture's root with its Iceberg copy, the Parquet directory moved away so only the tables are read. */
-    Map<Sink, List<Path>> icebergOnly(StackFixture f) throws Exception {
+    /**
+     * The fixture's root with its Iceberg copy, the Parquet directory moved away so only the tables are read; the
+     * checkpoints those of a windows query streaming the events table, each offset {@code shift} ingest batches off.
+     */
+    Map<Sink, List<Path>> icebergOnly(StackFixture f, int shift) throws Exception {
         Map<Sink, List<Path>> copies;
         try (TestWarehouse w = new TestWarehouse(f.root());
              Connection duckdb = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties())) {
-            copies = w.copyOf(f.root(), duckdb);
+            copies = w.copyOf(f.root(), duckdb, shift);
         }
         Files.move(f.root().resolve(DataRoot.PARQUET), f.root().resolve("parquet-moved-away"));
         return copies;
     }
+
+    Map<Sink, List<Path>> icebergOnly(StackFixture f) throws Exception {
+        return icebergOnly(f, 0);
+    }
+
+    /** Link 3's checks: they read pv_accounted, which on Iceberg keys each event by the ingest batch that wrote it. */
+    static final List<String> LINK_THREE = List.of("completeness", "hll_vs_exact", HourlyHllCheck.NAME,
+            "reconciliation_events_pv");
 
     @Test
     void everyCheckAndEveryHourOfUvIsTheSameOnTheIcebergCopyOfTheParquetOutput() throws Exception {
@@ -85,7 +96,54 @@ class IcebergChecksTest {
         }
         assertThat(iceberg.get(CommittedFilesPresent.NAME).detail())
                 .isEqualTo("0 files named by the tables' manifests are missing on disk");
+        // As the job leaves an Iceberg root: offsets name snapshots, no file-source log, a compaction's REPLACE.
+        Path windows = f.root().resolve("chk/windows");
+        assertThat(Files.readAllLines(windows.resolve("offsets/3")).get(2)).contains("\"snapshot_id\":");
+        assertThat(io.streamingclicks.accounting.spark.FileSourceLog.readLog(windows)).isEmpty();
+        try (TestWarehouse w = new TestWarehouse(f.root())) {
+            assertThat(w.table(Sink.EVENTS).snapshots()).extracting(org.apache.iceberg.Snapshot::operation)
+                    .contains("append", "replace");
+        }
+        for (String check : LINK_THREE) {
+            assertThat(iceberg.get(check).status()).as(iceberg.get(check).toString()).isEqualTo(Status.PASS);
+        }
         assertThat(icebergHours).isNotEmpty().isEqualTo(parquetHours);
+    }
+
+    /**
+     * Shown able to fail: an event lost from the events table (pv counted it) fails the reconciliation on Iceberg as
+     * on Parquet.
+     */
+    @Test
+    void aCountedEventMissingFromTheEventsTableFailsTheReconciliation() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data"));
+        f.dropOneEvent = true;
+        f.write();
+        icebergOnly(f);
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            CheckResult r = Harness.byName(h.runAll()).get("reconciliation_events_pv");
+            assertThat(r.status()).as(r.toString()).isEqualTo(Status.FAIL);
+            assertThat(r.value()).isEqualTo(1.0);
+            assertThat(r.detail()).contains("pv 30 but 29 events counted");
+        }
+    }
+
+    /**
+     * Shown able to fail: with every windows batch's offset one ingest batch behind, the events of the batch that
+     * read up to the boundary are taken as late; pv counted them, so the reconciliation fails, and the events it
+     * names as late grow.
+     */
+    @Test
+    void aBoundaryOneIngestBatchOffFailsTheReconciliation() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data")).write();
+        icebergOnly(f, -1);
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            CheckResult r = Harness.byName(h.runAll()).get("reconciliation_events_pv");
+            assertThat(r.status()).as(r.toString()).isEqualTo(Status.FAIL);
+            assertThat(r.value()).isEqualTo(1.0);
+            // the fixture's 3 late events, and the one that arrived in the very batch that sealed its window
+            assertThat(r.detail()).contains("4 events dropped as late").contains("but 27 events counted");
+        }
     }
 
     @Test
