@@ -80,7 +80,7 @@ public class PastPv {
         Map<String, Object> oldest = null;
         if (e.oldestId() != null) {
             oldest = new LinkedHashMap<>();
-            oldest.put("id", e.oldestId());
+            oldest.put("id", Long.toString(e.oldestId()));
             oldest.put("committed_at", e.oldestAt());
         }
         body.put("oldest_snapshot", oldest);

@@ -117,7 +117,8 @@ public class TopNResource {
         }
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("table", IcebergTables.name(Sink.PV));
-        s.put("id", pv.snapshotId());
+        // As text: a snapshot id is a random 64-bit number, which a JavaScript number would round.
+        s.put("id", Long.toString(pv.snapshotId()));
         s.put("committed_at", pv.committedAt());
         s.put("as_of", asOf);
         return s;

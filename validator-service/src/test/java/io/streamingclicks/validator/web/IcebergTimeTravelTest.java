@@ -63,7 +63,7 @@ class IcebergTimeTravelTest {
         answeredThen = topn("");
         assertThat(answeredThen.getString("window_start")).isEqualTo(W1.toString());
         assertThat(answeredThen.getList("pages.page_id", String.class)).containsExactly("/a", "/b", "/c");
-        assertThat(answeredThen.getLong("snapshot.id")).isEqualTo(first);
+        assertThat(answeredThen.getString("snapshot.id")).isEqualTo(Long.toString(first));
         then = Instant.now();
         Thread.sleep(20);
 
@@ -72,12 +72,12 @@ class IcebergTimeTravelTest {
         JsonPath now = topn("");
         assertThat(now.getString("window_start")).isEqualTo(W2.toString());
         assertThat(now.getList("pages.page_id", String.class)).containsExactly("/d", "/c", "/b");
-        assertThat(now.getLong("snapshot.id")).isEqualTo(second);
+        assertThat(now.getString("snapshot.id")).isEqualTo(Long.toString(second));
 
         JsonPath past = topn("&asOf=" + then);
         assertThat(past.getString("window_start")).isEqualTo(answeredThen.getString("window_start"));
         assertThat(past.getList("pages")).isEqualTo(answeredThen.getList("pages"));
-        assertThat(past.getLong("snapshot.id")).isEqualTo(first);
+        assertThat(past.getString("snapshot.id")).isEqualTo(Long.toString(first));
         assertThat(Instant.parse(past.getString("snapshot.committed_at"))).isBeforeOrEqualTo(then);
         assertThat(past.getString("snapshot.as_of")).isEqualTo(then.toString());
         // The window that did not exist yet then is empty then, whatever it holds now.
@@ -87,7 +87,7 @@ class IcebergTimeTravelTest {
 
         // The read of the past poisoned nothing: the next plain request answers now again.
         assertThat(topn("").getList("pages")).isEqualTo(now.getList("pages"));
-        assertThat(topn("").getLong("snapshot.id")).isEqualTo(second);
+        assertThat(topn("").getString("snapshot.id")).isEqualTo(Long.toString(second));
     }
 
     @Test
@@ -117,7 +117,7 @@ class IcebergTimeTravelTest {
                 .body("error", equalTo("no_snapshot")).body("table", equalTo("clicks.pv"))
                 .body("message", containsString("had no snapshot at or before 2020-01-01T00:00:00Z"))
                 .body("message", containsString("its first snapshot is " + first))
-                .body("oldest_snapshot.id", equalTo(first));
+                .body("oldest_snapshot.id", equalTo(Long.toString(first)));
     }
 
     @Test
@@ -137,8 +137,8 @@ class IcebergTimeTravelTest {
                 .body("retention", equalTo("ICEBERG_SNAPSHOT_RETENTION=PT6H"))
                 .body("message", containsString("ICEBERG_SNAPSHOT_RETENTION=PT6H"))
                 .body("message", containsString("oldest snapshot still readable is " + second))
-                .body("oldest_snapshot.id", equalTo(second));
+                .body("oldest_snapshot.id", equalTo(Long.toString(second)));
         // The current snapshot still answers, and an instant after the oldest kept one reads it.
-        assertThat(topn("&asOf=" + Instant.now()).getLong("snapshot.id")).isEqualTo(second);
+        assertThat(topn("&asOf=" + Instant.now()).getString("snapshot.id")).isEqualTo(Long.toString(second));
     }
 }
