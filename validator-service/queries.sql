@@ -7,6 +7,10 @@
 -- bucket_ms (uv_exact's bucket, 3600000).
 -- The service runs the named blocks below ("-- name: x"), binding every value through SET VARIABLE with a JDBC
 -- parameter; only the block "cli_setup" is replaced in the service by Java readers of the same files.
+-- OUTPUT_FORMAT=iceberg: the tables have no _spark_metadata; read the script `make sql-files` prints first, which
+-- binds each table's committed data files (planned by iceberg-core; AS_OF=<instant> for older snapshots):
+--   make -s sql-files > /tmp/tables.sql
+--   duckdb -c ".read /tmp/tables.sql" -c ".read validator-service/queries.sql"
 -- The job runs two queries: ingest (chk/ingest) reads Kafka, or landing files with --source files, into events and
 -- quarantine; windows (chk/windows) reads the committed events parquet files with Spark's file source and writes uv,
 -- pv and topn. Link 2 on the file source is by (landing file, line) instead of (partition, offset): see
