@@ -39,7 +39,7 @@ dq: $(VALIDATOR_JAR) ## run every data-quality check once over DATA_DIR, print a
 # The duckdb CLI on OUTPUT_FORMAT=iceberg: DuckDB cannot plan a table's snapshot without its iceberg extension, so
 # iceberg-core (the validator's reader) prints each table's committed data files as the variables queries.sql reads.
 sql-files: $(VALIDATOR_JAR) ## OUTPUT_FORMAT=iceberg: print a DuckDB script binding each table's data files for queries.sql (AS_OF=<instant>: an older snapshot)
-	@AS_OF='$(AS_OF)' java -Xmx$(VALIDATOR_HEAP) -cp '$(VALIDATOR_APP)/app/*:$(VALIDATOR_APP)/lib/boot/*:$(VALIDATOR_APP)/lib/main/*' \
+	@AS_OF='$(AS_OF)' java -Xmx$(VALIDATOR_HEAP) -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp '$(VALIDATOR_APP)/app/*:$(VALIDATOR_APP)/lib/boot/*:$(VALIDATOR_APP)/lib/main/*' \
 	  io.streamingclicks.validator.committed.IcebergCliScript
 
 VALIDATOR_BENCH_DIR ?= validator-service/target/bench-data
