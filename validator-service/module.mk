@@ -15,7 +15,7 @@ $(VALIDATOR_JAR): $(MVN) pom.xml validator-service/pom.xml validator-service/que
 	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,validator-service
 	@touch $@
 
-.PHONY: run-validator stop-validator status-validator dashboard dq bench-validator
+.PHONY: run-validator stop-validator status-validator dashboard dq sql-files bench-validator
 run-validator: $(VALIDATOR_JAR) ## start the validator on 127.0.0.1:8082 (reads DATA_DIR; checks every 30 s)
 	@mkdir -p $(DATA_DIR)
 	@infra/bin/service.sh start validator $(VALIDATOR_URL)/q/health/ready -- \
@@ -35,6 +35,12 @@ VALIDATOR_APP := validator-service/target/quarkus-app
 dq: $(VALIDATOR_JAR) ## run every data-quality check once over DATA_DIR, print a table, exit non-zero if any fails
 	@java -Xmx$(VALIDATOR_HEAP) -cp '$(VALIDATOR_APP)/app/*:$(VALIDATOR_APP)/lib/boot/*:$(VALIDATOR_APP)/lib/main/*' \
 	  io.streamingclicks.validator.dq.OneShotDq
+
+# The duckdb CLI on OUTPUT_FORMAT=iceberg: DuckDB cannot plan a table's snapshot without its iceberg extension, so
+# iceberg-core (the validator's reader) prints each table's committed data files as the variables queries.sql reads.
+sql-files: $(VALIDATOR_JAR) ## OUTPUT_FORMAT=iceberg: print a DuckDB script binding each table's data files for queries.sql (AS_OF=<instant>: an older snapshot)
+	@AS_OF='$(AS_OF)' java -Xmx$(VALIDATOR_HEAP) -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp '$(VALIDATOR_APP)/app/*:$(VALIDATOR_APP)/lib/boot/*:$(VALIDATOR_APP)/lib/main/*' \
+	  io.streamingclicks.validator.committed.IcebergCliScript
 
 VALIDATOR_BENCH_DIR ?= validator-service/target/bench-data
 bench-validator: $(VALIDATOR_JAR) ## Top-N and UV-per-day p50/p99 via REST over 30 days of 5-min windows vs the same SQL (+ union) in process

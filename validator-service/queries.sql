@@ -7,6 +7,10 @@
 -- bucket_ms (uv_exact's bucket, 3600000).
 -- The service runs the named blocks below ("-- name: x"), binding every value through SET VARIABLE with a JDBC
 -- parameter; only the block "cli_setup" is replaced in the service by Java readers of the same files.
+-- OUTPUT_FORMAT=iceberg: the tables have no _spark_metadata; read the script `make sql-files` prints first, which
+-- binds each table's committed data files (planned by iceberg-core; AS_OF=<instant> for older snapshots):
+--   make -s sql-files > /tmp/tables.sql
+--   duckdb -c ".read /tmp/tables.sql" -c ".read validator-service/queries.sql"
 -- The job runs two queries: ingest (chk/ingest) reads Kafka, or landing files with --source files, into events and
 -- quarantine; windows (chk/windows) reads the committed events parquet files with Spark's file source and writes uv,
 -- pv and topn. Link 2 on the file source is by (landing file, line) instead of (partition, offset): see
@@ -90,11 +94,18 @@ entries AS (
 SELECT url_decode(regexp_extract(path, '[^/]+$')) AS source_file, min(batch) AS source_batch
 FROM entries WHERE path IS NOT NULL AND batch IS NOT NULL GROUP BY 1;
 SET VARIABLE window_ms = coalesce(getvariable('window_ms'), 300000);
-SET VARIABLE uv_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/uv'));
-SET VARIABLE pv_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/pv'));
-SET VARIABLE events_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/events'));
-SET VARIABLE quarantine_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/quarantine'));
-SET VARIABLE topn_files = (SELECT list(file ORDER BY file) FROM committed_files(getvariable('data_dir') || '/parquet/topn'));
+-- A list bound before this block is kept: on OUTPUT_FORMAT=iceberg, `make sql-files` prints a script binding each
+-- table's planned data files (iceberg-core) to these variables; there is no _spark_metadata to read then.
+SET VARIABLE uv_files = coalesce(getvariable('uv_files'), (SELECT list(file ORDER BY file)
+  FROM committed_files(getvariable('data_dir') || '/parquet/uv')));
+SET VARIABLE pv_files = coalesce(getvariable('pv_files'), (SELECT list(file ORDER BY file)
+  FROM committed_files(getvariable('data_dir') || '/parquet/pv')));
+SET VARIABLE events_files = coalesce(getvariable('events_files'), (SELECT list(file ORDER BY file)
+  FROM committed_files(getvariable('data_dir') || '/parquet/events')));
+SET VARIABLE quarantine_files = coalesce(getvariable('quarantine_files'), (SELECT list(file ORDER BY file)
+  FROM committed_files(getvariable('data_dir') || '/parquet/quarantine')));
+SET VARIABLE topn_files = coalesce(getvariable('topn_files'), (SELECT list(file ORDER BY file)
+  FROM committed_files(getvariable('data_dir') || '/parquet/topn')));
 -- The ingest query's Kafka batches (none on the file source), then both queries' file-source batches and logs:
 -- 'ingest' on the file source (landing files), 'windows' always (the events parquet files it read).
 CREATE OR REPLACE TEMP TABLE ingest_batches AS SELECT * FROM checkpoint_batches(getvariable('data_dir') || '/chk/ingest');

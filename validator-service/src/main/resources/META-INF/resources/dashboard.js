@@ -71,9 +71,28 @@ async function refreshWindows() {
   select.value = chosen;
 }
 
+// The snapshot the Top-N panel shows: the current one, or (Iceberg) the one current at the "as of" instant, which a
+// link can carry (/?asOf=2026-11-21T22:45:00Z). An instant the table cannot answer shows the API's reason.
+function snapshotText(s) {
+  if (!s) {
+    return 'read from the committed files (_spark_metadata)';
+  }
+  return (s.as_of ? 'as of ' + s.as_of + ': ' : 'current: ') + s.table + ' snapshot ' + s.id + ', committed at '
+    + s.committed_at;
+}
+
 async function refreshTopN() {
   const chosen = document.getElementById('window-select').value;
-  const d = await getJson('/api/topn?n=10' + (chosen ? '&window=' + encodeURIComponent(chosen) : ''));
+  const asOf = document.getElementById('asof-input').value.trim();
+  const url = '/api/topn?n=10' + (chosen ? '&window=' + encodeURIComponent(chosen) : '')
+    + (asOf ? '&asOf=' + encodeURIComponent(asOf) : '');
+  const r = await fetch(url, { cache: 'no-store' });
+  const d = await r.json().catch(() => ({}));
+  if (!r.ok) {
+    document.getElementById('topn-snapshot').textContent = 'as of ' + asOf + ': ' + (d.message || 'HTTP ' + r.status);
+    throw new Error(url + ': HTTP ' + r.status);
+  }
+  document.getElementById('topn-snapshot').textContent = snapshotText(d.snapshot);
   document.getElementById('topn-window').textContent =
     d.window_start ? d.window_start + ' – ' + d.window_end : 'no sealed window yet';
   topnChart = chart(topnChart, 'topn-chart', {
@@ -189,6 +208,10 @@ async function refresh() {
 }
 
 document.getElementById('window-select').addEventListener('change', () => refreshTopN().catch(e =>
+  (document.getElementById('updated').textContent = e.message)));
+const asOfInput = document.getElementById('asof-input');
+asOfInput.value = new URLSearchParams(window.location.search).get('asOf') || '';
+asOfInput.addEventListener('change', () => refreshTopN().catch(e =>
   (document.getElementById('updated').textContent = e.message)));
 refresh();
 setInterval(refresh, REFRESH_MS);

@@ -49,10 +49,10 @@ class ValidatorFixtureIT {
     static final Duration WINDOW = Duration.ofMinutes(1);
     static final Duration WATERMARK = Duration.ofMinutes(1);
     static final String RSD = "0.01";
-    private static final int EVENTS = 8_000;
-    private static final Duration SPAN = Duration.ofMinutes(12);
+    static final int EVENTS = 8_000;
+    static final Duration SPAN = Duration.ofMinutes(12);
     /** Data windows start here; the clock event at "now" then seals all of them with room to spare. */
-    private static final Instant T = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(15));
+    static final Instant T = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(15));
 
     private final KafkaCluster cluster;
     private final SparkSession spark = TestSpark.get();
@@ -71,28 +71,10 @@ class ValidatorFixtureIT {
         topic = cluster.createRandomTopic();
         Path root = tmp.resolve("data");
         List<Sent> sent = new ArrayList<>();
-        int bad = 0;
+        Input input = input();
+        int bad = input.bad();
         try (Events events = new Events(cluster.bootstrapServers(), topic)) {
-            Random random = new Random(7);
-            List<String> values = new ArrayList<>();
-            List<Sent> pending = new ArrayList<>();
-            for (int i = 0; i < EVENTS; i++) {
-                Instant t = T.plusMillis(i * SPAN.toMillis() / EVENTS);
-                boolean late = i % 40 == 39;
-                if (late) {
-                    // 150 s behind: included while its window is open, dropped once the watermark passed it.
-                    t = t.minusSeconds(150);
-                }
-                String page = "/p" + Math.min(random.nextInt(25), random.nextInt(25));
-                values.add(Events.json(Events.newId(), "u" + random.nextInt(4000), page, t, "view"));
-                pending.add(new Sent(t, page, late));
-                if (i % 2_000 == 1_000) {
-                    values.add("{\"event_id\":\"" + Events.newId() + "\",\"page_id\":\"/p1\"}");
-                    pending.add(null);
-                    bad++;
-                }
-            }
-            sendAndRecord(events, values, pending, sent);
+            sendAndRecord(events, input.values(), input.sent(), sent, maxAcked);
 
             List<Path> orphans = JobProcesses.killInsideAnEventsBatch(root, 8, () -> startJob(root));
 
@@ -101,7 +83,7 @@ class ValidatorFixtureIT {
             job.awaitCaughtUp(events.sent(), Duration.ofSeconds(240));
             Instant clock = Instant.now().truncatedTo(ChronoUnit.SECONDS);
             sendAndRecord(events, List.of(Events.json(Events.newId(), "clock", "/clock", clock, "view")),
-                    List.of(new Sent(clock, "/clock", false)), sent);
+                    List.of(new Sent(clock, "/clock", false)), sent, maxAcked);
             job.awaitCaughtUp(events.sent(), Duration.ofSeconds(240));
             Instant lastWindow = T.plus(SPAN).minus(WINDOW);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
@@ -132,7 +114,39 @@ class ValidatorFixtureIT {
     record Sent(Instant eventTime, String page, boolean late) {
     }
 
-    private void sendAndRecord(Events events, List<String> values, List<Sent> what, List<Sent> sent) {
+    /**
+     * The input both fixtures read ({@code IcebergValidatorFixtureIT} too): on-time events over {@link #SPAN}, every
+     * 40th 150 s late, a few records without a user id; {@code sent} holds null for those.
+     */
+    record Input(List<String> values, List<Sent> sent, int bad) {
+    }
+
+    static Input input() {
+        Random random = new Random(7);
+        List<String> values = new ArrayList<>();
+        List<Sent> pending = new ArrayList<>();
+        int bad = 0;
+        for (int i = 0; i < EVENTS; i++) {
+            Instant t = T.plusMillis(i * SPAN.toMillis() / EVENTS);
+            boolean late = i % 40 == 39;
+            if (late) {
+                // 150 s behind: included while its window is open, dropped once the watermark passed it.
+                t = t.minusSeconds(150);
+            }
+            String page = "/p" + Math.min(random.nextInt(25), random.nextInt(25));
+            values.add(Events.json(Events.newId(), "u" + random.nextInt(4000), page, t, "view"));
+            pending.add(new Sent(t, page, late));
+            if (i % 2_000 == 1_000) {
+                values.add("{\"event_id\":\"" + Events.newId() + "\",\"page_id\":\"/p1\"}");
+                pending.add(null);
+                bad++;
+            }
+        }
+        return new Input(values, pending, bad);
+    }
+
+    static void sendAndRecord(Events events, List<String> values, List<Sent> what, List<Sent> sent,
+                              Map<Integer, Long> maxAcked) {
         List<RecordMetadata> acks = events.sendRaw(values);
         for (int i = 0; i < acks.size(); i++) {
             if (what.get(i) != null) {

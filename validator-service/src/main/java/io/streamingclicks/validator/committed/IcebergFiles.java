@@ -86,6 +86,43 @@ public final class IcebergFiles implements CommittedFiles {
         return out;
     }
 
+    /**
+     * The sink's table as it was at {@code instant}: the data files of the snapshot current then (the newest entry
+     * of the table's snapshot log at or before it), with its id and commit time. Expiry removes a snapshot and, with it, every snapshot-log entry up to
+     * it; what is left to tell "expired" from "none yet" is the oldest snapshot still kept: if it names a parent, the
+     * table had older snapshots, which were expired.
+     *
+     * @throws NoSnapshotAt       when the table had no snapshot then, or the one it had is expired
+     * @throws TableReadException when the table or the snapshot's manifests cannot be read
+     */
+    public SinkFiles past(Sink sink, Instant instant) throws TableReadException, NoSnapshotAt {
+        String name = IcebergTables.name(sink);
+        Optional<Table> loaded = tables.load(sink);
+        if (loaded.isEmpty()) {
+            throw new NoSnapshotAt(name, instant, NoSnapshotAt.Reason.NONE_YET, null, null, "Iceberg table " + name
+                    + " does not exist yet, so it had no snapshot at or before " + instant);
+        }
+        Table table = loaded.get();
+        Snapshot oldest = table.currentSnapshot() == null ? null : SnapshotUtil.oldestAncestor(table);
+        Long id = SnapshotUtil.nullableSnapshotIdAsOfTime(table, instant.toEpochMilli());
+        boolean expired = id == null ? oldest != null && oldest.parentId() != null : table.snapshot(id) == null;
+        if (id == null || expired) {
+            Long oldestId = oldest == null ? null : oldest.snapshotId();
+            Instant oldestAt = oldest == null ? null : Instant.ofEpochMilli(oldest.timestampMillis());
+            String readable = oldest == null ? "it has no snapshot yet"
+                    : "the oldest snapshot still readable is " + oldestId + ", committed at " + oldestAt;
+            throw expired
+                    ? new NoSnapshotAt(name, instant, NoSnapshotAt.Reason.EXPIRED, oldestId, oldestAt,
+                            "Iceberg table " + name + ": the snapshot it had at " + instant
+                                    + " has been expired; " + readable)
+                    : new NoSnapshotAt(name, instant, NoSnapshotAt.Reason.NONE_YET, oldestId, oldestAt,
+                            "Iceberg table " + name + " had no snapshot at or before " + instant + "; "
+                                    + (oldest == null ? readable : "its first snapshot is " + oldestId
+                                    + ", committed at " + oldestAt));
+        }
+        return IcebergPlan.plan(table, name, id);
+    }
+
     /** Every table's metadata location: each commit writes a new one. */
     @Override
     public void fingerprint(List<String> out) {

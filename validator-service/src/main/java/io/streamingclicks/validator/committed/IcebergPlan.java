@@ -69,7 +69,7 @@ final class IcebergPlan {
                 }
             }
             return new SinkFiles(List.copyOf(present), List.copyOf(missing), Map.copyOf(partitions), origin,
-                    snapshotId, null);
+                    snapshotId, null, Instant.ofEpochMilli(snapshot.timestampMillis()));
         } catch (TableReadException e) {
             throw e;
         } catch (java.io.IOException | RuntimeException e) {

@@ -1,6 +1,7 @@
 package io.streamingclicks.validator.committed;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -19,9 +20,15 @@ import java.util.stream.Stream;
  * @param snapshotId the Iceberg snapshot read, null for Parquet output or a table without a snapshot
  * @param error      why the sink could not be read (an unreadable metadata.json, delete files), null when it was:
  *                   the sink then reads as empty and the check {@code committed_files_present} fails with this text
+ * @param committedAt when the Iceberg snapshot read was committed, null when {@code snapshotId} is
  */
 public record SinkFiles(List<Path> files, List<Path> missing, Map<Path, String> partitions, String origin,
-                        Long snapshotId, String error) {
+                        Long snapshotId, String error, Instant committedAt) {
+
+    public SinkFiles(List<Path> files, List<Path> missing, Map<Path, String> partitions, String origin,
+                     Long snapshotId, String error) {
+        this(files, missing, partitions, origin, snapshotId, error, null);
+    }
 
     public static SinkFiles unreadable(String origin, String error) {
         return new SinkFiles(List.of(), List.of(), Map.of(), origin, null, error);

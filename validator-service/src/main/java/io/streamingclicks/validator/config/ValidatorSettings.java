@@ -28,6 +28,7 @@ public class ValidatorSettings {
     private final Duration watermarkDelay;
     private final double uvRsd;
     private final OutputFormat outputFormat;
+    private final Duration snapshotRetention;
 
     @Inject
     public ValidatorSettings(Config config) {
@@ -43,6 +44,8 @@ public class ValidatorSettings {
         }
         UvPrecision.lgK(uvRsd); // the job's range: refused with the same message
         this.outputFormat = OutputFormat.parse(get(config, Setting.OUTPUT_FORMAT));
+        this.snapshotRetention = Durations.parse(Setting.ICEBERG_SNAPSHOT_RETENTION.name(),
+                get(config, Setting.ICEBERG_SNAPSHOT_RETENTION));
     }
 
     private static String get(Config config, Setting s) {
@@ -65,6 +68,14 @@ public class ValidatorSettings {
     /** The Iceberg warehouse ({@link Warehouse}): the catalog file and one directory per table. */
     public Path warehouse() {
         return dataDir.resolve(Warehouse.DIR);
+    }
+
+    /**
+     * How long the job's compaction keeps Iceberg snapshots ({@code ICEBERG_SNAPSHOT_RETENTION}): named when a time
+     * travel reaches further back. The validator expires nothing itself.
+     */
+    public Duration snapshotRetention() {
+        return snapshotRetention;
     }
 
     public Path checkpoint(DataRoot.Query query) {

@@ -67,6 +67,7 @@ class ApiTest {
             "/api/topn?n=ten, n, 1..1000",
             "/api/topn?window=yesterday, window, ISO-8601",
             "/api/topn?window=2026-11-21T22:47:00Z, window, 5-minute window",
+            "/api/topn?asOf=2026-11-21T22:45:00Z, asOf, time travel needs OUTPUT_FORMAT=iceberg",
             "/api/uv?from=2026-11-21T23:00:00Z&to=2026-11-21T22:00:00Z, to, after from",
             "/api/uv?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z, to, 31 days",
             "/api/uv?from=1, from, ISO-8601",
