@@ -46,13 +46,6 @@ import io.streamingclicks.validator.dq.Status;
 @QuarkusTestResource(value = IcebergRealJobFixture.class, restrictToAnnotatedClass = true)
 class IcebergRealJobFixtureTest {
 
-    /**
-     * Checks that still read the Parquet layout's checkpoints for link 3 (the windows query's file-source log), being
-     * moved onto the tables' snapshots by the link-3 work on Iceberg (issue 14, item 3): until that lands they say
-     * "not applicable" on this format, which this test allows; it still requires that they do not fail.
-     */
-    static final Set<String> LINK3_ON_ICEBERG_PENDING = Set.of("completeness", "hll_vs_exact",
-            "hll_vs_exact_hourly", "reconciliation_events_pv");
     /** Checks of the landing-file source: not applicable to a Kafka run, on either format. */
     static final Set<String> FILE_SOURCE_ONLY = Set.of("reconciliation_producer_landing",
             "reconciliation_landing_events");
@@ -80,8 +73,8 @@ class IcebergRealJobFixtureTest {
                 "hll_vs_exact", "hll_vs_exact_hourly", "reconciliation_events_pv", "reconciliation_producer_kafka",
                 "quarantine_rate", "freshness", "topn_vs_pv");
         assertThat(r.values()).allSatisfy(c -> assertThat(c.status()).as(c.toString()).isNotEqualTo(Status.FAIL));
-        assertThat(r.values()).filteredOn(c -> !LINK3_ON_ICEBERG_PENDING.contains(c.check())
-                        && !FILE_SOURCE_ONLY.contains(c.check()))
+        // Link 3's checks included: they run on the tables' snapshots (ingest batch against the snapshot high-water).
+        assertThat(r.values()).filteredOn(c -> !FILE_SOURCE_ONLY.contains(c.check()))
                 .allSatisfy(c -> assertThat(c.status()).as(c.toString()).isIn(Status.PASS, Status.WARN));
         assertThat(r.get("committed_files_present").detail()).doesNotContain("unreadable");
         assertThat(r.get("quarantine_rate").detail()).contains("missing_user_id");
@@ -155,9 +148,8 @@ class IcebergRealJobFixtureTest {
 
     /**
      * The hour and day unions merge every window sketch of the uv table. Window UV ({@code grain=window}) lists the
-     * windows of the events the windows query counted (link 3, {@code pv_accounted}): empty on this format until the
-     * link-3 work on Iceberg lands (see {@link #LINK3_ON_ICEBERG_PENDING}); when it lists windows, every data window
-     * is there with its sketch's estimate.
+     * windows of the events the windows query counted (link 3, {@code pv_accounted}, on the tables' snapshots):
+     * every data window is there.
      */
     @Test
     void uvAnswersEveryGrainOverTheJobsSketches() throws Exception {
@@ -168,9 +160,7 @@ class IcebergRealJobFixtureTest {
         assertThat(uvWindows).isGreaterThanOrEqualTo(windows().size());
         JsonPath byWindow = given().get("/api/uv").then().statusCode(200).extract().jsonPath();
         List<String> starts = byWindow.getList("windows.window_start", String.class);
-        if (!starts.isEmpty()) {
-            assertThat(starts).containsAll(windows().stream().map(Instant::toString).toList());
-        }
+        assertThat(starts).containsAll(windows().stream().map(Instant::toString).toList());
         for (String grain : List.of("hour", "day")) {
             JsonPath r = given().queryParam("grain", grain).get("/api/uv").then().statusCode(200).extract()
                     .jsonPath();
