@@ -151,7 +151,12 @@ public record ClickTruth(Model model, long seed, double userSpread, double pageS
 
     /** The probability that a view of {@code pageId} by {@code userId} is followed by a click. */
     public double clickProbability(String userId, String pageId, boolean revisit) {
-        return sigmoid(base + userPropensity(userId) + pageAttractiveness(pageId) + (revisit ? gamma : 0));
+        return clickProbability(userPropensity(userId), pageAttractiveness(pageId), revisit);
+    }
+
+    /** The same from {@code a_u} and {@code b_p} already computed (a caller that keeps them per id). */
+    public double clickProbability(double userPropensity, double pageAttractiveness, boolean revisit) {
+        return sigmoid(base + userPropensity + pageAttractiveness + (revisit ? gamma : 0));
     }
 
     /** Whether a view at {@code viewMs} makes one at {@code nowMs} a revisit: {@code viewMs} in [now - window, now). */
