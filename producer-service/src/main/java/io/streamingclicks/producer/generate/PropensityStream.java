@@ -61,6 +61,7 @@ public final class PropensityStream implements ClickStream {
     public synchronized void apply(GeneratorSettings s, EventFactory all) {
         primaries = new EventFactory(new Catalogue(s.users(), s.pages(), s.skew(), primaryActions(s.actions())),
                 s.meanViewMs());
+        history.lateBy(s.lateFraction() > 0 ? -s.lateOffset().toMillis() : 0);
         settings = s;
     }
 
