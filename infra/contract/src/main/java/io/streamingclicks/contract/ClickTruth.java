@@ -32,10 +32,12 @@ import java.util.function.Function;
  * {@code u2 = (h2 >>> 11) / 2^53}; {@code z = sqrt(-2 ln u1) * cos(2 pi u2)} (Box-Muller). All arithmetic is
  * {@link StrictMath}, so every JVM computes the same bits.
  *
- * <p><b>What r means in the stream.</b> The producer decides r from its own output of this run (a bounded memory,
- * empty after a restart): the latest view of (u, p) it sent before. That equals the definition above, computed from
- * the events, whenever (u, p)'s views went out in event-time order (no late fraction), the run had been going for
- * {@code revisitWindow}, and the memory had not dropped the key (the producer logs when it does).
+ * <p><b>What r means in the stream.</b> The producer decides r from the views it sent earlier in this run (a
+ * bounded memory, empty after a restart). That equals the definition above computed from the events, except: in the
+ * first {@code revisitWindow} after a (re)start (views of the previous run are forgotten); for an on-time view, a late
+ * view of the pair whose event time lies before it but which is sent after it (within the late offset); and a pair
+ * the memory dropped (the producer logs when that happens inside the window). A late view is sent after every view
+ * before it in event time, so its r is exact.
  *
  * <p>{@link Model#INDEPENDENT}: every event's user, page and action are drawn independently; nothing predicts a click
  * and the numbers here describe nothing.
