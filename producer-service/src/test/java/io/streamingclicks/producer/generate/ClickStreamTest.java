@@ -41,11 +41,16 @@ class ClickStreamTest {
     }
 
     static List<Sent> run(ClickStream stream, GeneratorSettings s, long seed, int events) {
+        return run(stream, s, seed, events, STEP_MS);
+    }
+
+    /** {@code events} sent {@code stepMs} of event time apart (50: 20/s at wall speed; 1500: a 30x backfill). */
+    static List<Sent> run(ClickStream stream, GeneratorSettings s, long seed, int events, long stepMs) {
         stream.apply(s, new EventFactory(catalogue(s), s.meanViewMs()));
         SplittableRandom r = new SplittableRandom(seed);
         List<Sent> out = new ArrayList<>(events);
         for (int i = 0; i < events; i++) {
-            long clock = START_MS + i * STEP_MS;
+            long clock = START_MS + i * stepMs;
             ClickStream.Next n = stream.next(r, clock);
             out.add(new Sent(n.event(), n.late(), clock));
         }
@@ -98,6 +103,8 @@ class ClickStreamTest {
         System.out.printf("action mix of 100,000 events at 20/s, defaults (base %.4f):%n  independent           %s%n"
                 + "  propensity, first     %s%n  propensity, after %d  %s%n", truth.base(), text(mix(independent)),
                 text(cold), warmUp, text(warm));
+        List<Sent> backfill = run(new PropensityStream(truth, ViewHistory.CAPACITY), DEFAULTS, 11, 100_000, 1500);
+        System.out.printf("  propensity, 30x backfill %s%n", text(mix(backfill)));
         for (Map.Entry<String, Double> a : GeneratorSettings.DEFAULT_ACTIONS.entrySet()) {
             assertThat(mix(independent).get(a.getKey())).as("independent " + a.getKey())
                     .isCloseTo(a.getValue(), within(0.005));
