@@ -22,6 +22,8 @@ public final class PropensityStream implements ClickStream {
     private static final Logger LOG = Logger.getLogger(PropensityStream.class);
     public static final String VIEW = "view";
     public static final String CLICK = "click";
+    /** Users whose a_u is kept (~100 bytes each); past it the cache starts over. Pages are bounded by the catalogue. */
+    private static final int EFFECTS_KEPT = 200_000;
 
     private record Pending(long dueMs, long seq, Next next) {
     }
@@ -30,7 +32,8 @@ public final class PropensityStream implements ClickStream {
     private final ViewHistory history;
     private final PriorityQueue<Pending> pending =
             new PriorityQueue<>(Comparator.comparingLong(Pending::dueMs).thenComparingLong(Pending::seq));
-    /** b_p per page: a hash and four StrictMath calls per view otherwise; the catalogue bounds it. */
+    /** a_u and b_p per id: a hash and three StrictMath calls each per view otherwise. */
+    private final Map<String, Double> userEffect = new HashMap<>();
     private final Map<String, Double> pageEffect = new HashMap<>();
     private volatile GeneratorSettings settings;
     private volatile EventFactory primaries;
@@ -96,8 +99,12 @@ public final class PropensityStream implements ClickStream {
     }
 
     double probability(String user, String page, boolean revisit) {
+        if (userEffect.size() > EFFECTS_KEPT) {
+            userEffect.clear();
+        }
+        double a = userEffect.computeIfAbsent(user, truth::userPropensity);
         double b = pageEffect.computeIfAbsent(page, truth::pageAttractiveness);
-        return truth.clickProbability(truth.userPropensity(user), b, revisit);
+        return truth.clickProbability(a, b, revisit);
     }
 
     @Override
