@@ -66,7 +66,8 @@ public final class ClickCalibration {
     static double meanClicksPerView(double base, double gamma, double[] x, double[] q, double[] w) {
         double sum = 0;
         for (int i = 0; i < x.length; i++) {
-            sum += w[i] * ((1 - q[i]) * ClickTruth.sigmoid(base + x[i]) + q[i] * ClickTruth.sigmoid(base + x[i] + gamma));
+            sum += w[i] * ((1 - q[i]) * ClickTruth.sigmoid(base + x[i])
+                    + q[i] * ClickTruth.sigmoid(base + x[i] + gamma));
         }
         return sum;
     }

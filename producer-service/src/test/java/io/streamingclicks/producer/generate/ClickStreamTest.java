@@ -249,7 +249,8 @@ class ClickStreamTest {
                     }
                     o.views++;
                     boolean revisit = i > 0 && truth.isRevisit(ts.get(i - 1), t);
-                    boolean alone = (i == 0 || t - ts.get(i - 1) > max) && (i == ts.size() - 1 || ts.get(i + 1) - t > max);
+                    boolean alone = (i == 0 || t - ts.get(i - 1) > max)
+                            && (i == ts.size() - 1 || ts.get(i + 1) - t > max);
                     if (!alone) {
                         continue;
                     }
