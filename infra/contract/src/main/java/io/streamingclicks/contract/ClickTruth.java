@@ -37,7 +37,8 @@ import java.util.function.Function;
  * first {@code revisitWindow} after a (re)start (views of the previous run are forgotten); for an on-time view, a late
  * view of the pair whose event time lies before it but which is sent after it (within the late offset); and a pair
  * the memory dropped (the producer logs when that happens inside the window). A late view is sent after every view
- * before it in event time, so its r is exact.
+ * before it in event time (while the late offset stays the same), so its r is exact. A click not yet due when the
+ * generator stops is never sent.
  *
  * <p>{@link Model#INDEPENDENT}: every event's user, page and action are drawn independently; nothing predicts a click
  * and the numbers here describe nothing.
