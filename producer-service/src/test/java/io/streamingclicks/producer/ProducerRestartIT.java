@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.streamingclicks.accounting.ledger.LedgerCounts;
+import io.streamingclicks.accounting.ledger.LedgerFiles;
 import io.streamingclicks.accounting.ledger.LedgerKey;
 import io.streamingclicks.accounting.ledger.LedgerSummary;
+import io.streamingclicks.contract.ClickTruth;
 import io.streamingclicks.kafka.KafkaCluster;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,7 +158,10 @@ class ProducerRestartIT {
 
         // The ledger on disk against the topic, per (event-time second, page).
         LedgerSummary ledger = LedgerSummary.readAll(dataDir.resolve("ledger"));
-        assertThat(Files.list(dataDir.resolve("ledger")).count()).as("one ledger file per run").isEqualTo(2);
+        assertThat(LedgerFiles.list(dataDir.resolve("ledger"))).as("one ledger file per run").hasSize(2);
+        // Next to them the click model both runs drew from, written by the first, read back by the second.
+        assertThat(ClickTruth.fromJson(Files.readString(dataDir.resolve("ledger").resolve(ClickTruth.FILE))).model())
+                .isEqualTo(ClickTruth.Model.PROPENSITY);
         Map<String, long[]> byKey = new HashMap<>();
         ledger.counts().forEach((LedgerKey k, LedgerCounts c) -> {
             long[] v = byKey.computeIfAbsent(k.second() + " " + k.pageId(), x -> new long[3]);

@@ -13,7 +13,7 @@ import java.util.List;
  * chk/ingest                               the ingest query: Kafka (or landing/) -> events, quarantine
  * chk/windows                              the windowed query: committed events -> uv, pv, topn
  * progress/                                job progress, JSON lines
- * ledger/                                  producer ground truth
+ * ledger/                                  producer ground truth: the ledger, truth.json (ClickTruth)
  * landing/                                 JSONL input of the file-source variant
  * validator.duckdb                         DQ history
  * </pre>
@@ -139,6 +139,11 @@ public final class DataRoot {
 
     public String ledger() {
         return resolve(LEDGER);
+    }
+
+    /** The generator's click model, {@code ledger/truth.json} ({@link ClickTruth}). */
+    public String truth() {
+        return resolve(LEDGER + "/" + ClickTruth.FILE);
     }
 
     public String landing() {

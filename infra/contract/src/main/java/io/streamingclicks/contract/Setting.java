@@ -32,7 +32,20 @@ public enum Setting {
     PRODUCER_LATE_OFFSET("-PT8M", "shift of deliberately late events, a negative ISO-8601 duration"),
     PRODUCER_CLICK_MODEL("propensity", "how the producer draws clicks: propensity (a view of page p by user u is"
             + " followed by a click with probability sigmoid(a_u + b_p + gamma*r), parameters in ledger/truth.json)"
-            + " or independent (every event's user, page and action drawn independently)");
+            + " or independent (every event's user, page and action drawn independently)"),
+    PRODUCER_CLICK_SEED("1", "propensity model: the seed that, with a user or page id, fixes a_u and b_p (ClickTruth),"
+            + " any 64-bit integer"),
+    PRODUCER_CLICK_USER_SPREAD("1.0", "propensity model: standard deviation of the users' propensity a_u, 0..3"),
+    PRODUCER_CLICK_PAGE_SPREAD("1.0", "propensity model: standard deviation of the pages' attractiveness b_p, 0..3"),
+    PRODUCER_CLICK_GAMMA("1.0", "propensity model: gamma, added to the logit when the user viewed the page in the"
+            + " revisit window before, -5..5"),
+    PRODUCER_CLICK_BASE(ClickTruth.AUTO, "propensity model: the logit's base offset, -20..20, or auto: calibrated at"
+            + " first start so the clicks per view match the default action mix"),
+    PRODUCER_CLICK_DELAY_MIN("PT1S", "propensity model: shortest time from a view to its click, PT0.001S..PT5M"),
+    PRODUCER_CLICK_DELAY_MAX("PT10S", "propensity model: longest time from a view to its click,"
+            + " PRODUCER_CLICK_DELAY_MIN..PT5M"),
+    PRODUCER_CLICK_REVISIT_WINDOW("PT30M", "propensity model: a view is a revisit (r = 1) when the user viewed the"
+            + " page within this much event time before, PT1S..PT24H");
 
     private final String defaultValue;
     private final String description;

@@ -1,8 +1,10 @@
 package io.streamingclicks.producer.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.streamingclicks.contract.ClickTruth;
 import io.streamingclicks.producer.generate.Generator;
 import io.streamingclicks.producer.generate.GeneratorSettings;
+import io.streamingclicks.producer.generate.PropensityStream;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -45,6 +47,7 @@ public class GeneratorResource {
         m.put("lateOffset", io.streamingclicks.producer.burst.BurstService.text(s.lateOffset()));
         m.put("actions", s.actions());
         m.put("meanViewMs", s.meanViewMs());
+        m.put("clickModel", generator.truth().model().text());
         return m;
     }
 
@@ -92,7 +95,7 @@ public class GeneratorResource {
         return state();
     }
 
-    private static Map<String, Double> actions(JsonNode n) {
+    private Map<String, Double> actions(JsonNode n) {
         String allowed = "an object of 1..20 action names ([a-z][a-z0-9_]*) to weights >= 0, summing to > 0";
         if (!n.isObject() || n.isEmpty() || n.size() > 20) {
             throw new BadRequest("actions", allowed, "'actions' must be " + allowed + ", got " + n);
@@ -111,6 +114,14 @@ public class GeneratorResource {
         }
         if (!(sum > 0)) {
             throw new BadRequest("actions", allowed, "'actions' weights sum to 0");
+        }
+        if (generator.truth().model() == ClickTruth.Model.PROPENSITY) {
+            try {
+                PropensityStream.primaryActions(m);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest("actions", allowed + ", one besides click (PRODUCER_CLICK_MODEL=propensity)",
+                        e.getMessage());
+            }
         }
         return m;
     }

@@ -130,6 +130,11 @@ public class ProducerSettings {
         return config.getOptionalValue("PRODUCER_AUTOSTART", Boolean.class).orElse(true);
     }
 
+    /** A contract setting's text as given, or its default: what {@code ClickTruth.fromSettings} reads. */
+    public String value(Setting s) {
+        return text(s);
+    }
+
     private String text(Setting s) {
         return config.getOptionalValue(s.name(), String.class).filter(v -> !v.isBlank()).map(String::strip)
                 .orElse(s.defaultValue());

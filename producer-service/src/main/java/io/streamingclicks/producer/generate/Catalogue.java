@@ -61,6 +61,21 @@ public final class Catalogue {
         return actions[pick(actionCdf, r.nextDouble())];
     }
 
+    public int users() {
+        return users;
+    }
+
+    /** The share of traffic of page {@code i} ({@link #pageName(int)}). */
+    public double pageShare(int i) {
+        return pageCdf[i] - (i == 0 ? 0 : pageCdf[i - 1]);
+    }
+
+    /** The share of the action mix that is {@code action} (0 when it is not in the mix). */
+    public double actionShare(String action) {
+        int i = Arrays.asList(actions).indexOf(action);
+        return i < 0 ? 0 : actionCdf[i] - (i == 0 ? 0 : actionCdf[i - 1]);
+    }
+
     public List<String> pages() {
         return new ArrayList<>(Arrays.asList(pages));
     }

@@ -1,21 +1,20 @@
 package io.streamingclicks.producer.generate;
 
-import io.streamingclicks.contract.ClickEvent;
+import io.streamingclicks.contract.ClickTruth;
 import io.streamingclicks.producer.clock.EventClock;
 import io.streamingclicks.producer.config.ProducerSettings;
 import io.streamingclicks.producer.send.Sender;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.time.Instant;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
  * The continuous stream: one thread that sends {@code rate} events per second at the event clock's time, a
- * {@code lateFraction} of them shifted by {@code lateOffset}. Started, stopped and retuned at run time; a retune
- * takes effect on the next event.
+ * {@code lateFraction} of them shifted by {@code lateOffset}, drawn by the {@link ClickStream} of
+ * {@code PRODUCER_CLICK_MODEL}. Started, stopped and retuned at run time; a retune takes effect on the next event.
  */
 @ApplicationScoped
 public class Generator {
@@ -30,9 +29,12 @@ public class Generator {
     EventClock clock;
     @Inject
     Sender sender;
+    @Inject
+    ClickTruth truth;
 
     private volatile GeneratorSettings settings;
     private volatile EventFactory factory;
+    private ClickStream stream;
     private Thread thread;
     private volatile boolean running;
     private volatile long epochNanos;
@@ -40,6 +42,7 @@ public class Generator {
 
     @PostConstruct
     void init() {
+        stream = ClickStream.of(truth);
         apply(new GeneratorSettings(startup.rate(), startup.users(), startup.pages(), startup.skew(),
                 startup.lateFraction(), startup.lateOffset(), GeneratorSettings.DEFAULT_ACTIONS,
                 GeneratorSettings.DEFAULT_MEAN_VIEW_MS));
@@ -49,6 +52,12 @@ public class Generator {
         return settings;
     }
 
+    /** The click model this run draws from (fixed at start). */
+    public ClickTruth truth() {
+        return truth;
+    }
+
+    /** The full action mix, clicks included: what a burst draws from. */
     public EventFactory factory() {
         return factory;
     }
@@ -59,7 +68,9 @@ public class Generator {
 
     /** Replaces the settings; the pace restarts from now so a rate change is not "owed" from the past. */
     public synchronized void apply(GeneratorSettings s) {
-        factory = new EventFactory(new Catalogue(s.users(), s.pages(), s.skew(), s.actions()), s.meanViewMs());
+        EventFactory f = new EventFactory(new Catalogue(s.users(), s.pages(), s.skew(), s.actions()), s.meanViewMs());
+        stream.apply(s, f);
+        factory = f;
         settings = s;
         epochNanos = System.nanoTime();
         sentSinceEpoch = 0;
@@ -91,14 +102,15 @@ public class Generator {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        LOG.info("generator stopped");
+        // A click not yet due stays unsent: its view is then one without a click (the README says so).
+        int dropped = stream.stopped();
+        LOG.infof("generator stopped%s", dropped > 0 ? "; " + dropped + " clicks not yet due are not sent" : "");
     }
 
     private void loop() {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         while (running) {
             GeneratorSettings s = settings;
-            EventFactory f = factory;
             long now = System.nanoTime();
             long epoch = epochNanos;
             double due = (now - epoch) / 1e9 * s.rate();
@@ -110,13 +122,8 @@ public class Generator {
                 owed = 0;
             }
             for (long i = 0; i < owed && running; i++) {
-                boolean late = s.lateFraction() > 0 && r.nextDouble() < s.lateFraction();
-                Instant t = clock.now();
-                if (late) {
-                    t = t.plus(s.lateOffset());
-                }
-                ClickEvent e = f.event(r, t);
-                sender.send(e, late);
+                ClickStream.Next next = stream.next(r, clock.nowMs());
+                sender.send(next.event(), next.late());
             }
             if (epoch == epochNanos) {
                 sentSinceEpoch += Math.max(0, owed);
