@@ -62,7 +62,7 @@ class SamplesNaiveTest {
         List<Known> counted = all.stream().filter(Known::counted).toList();
         List<Known> samples = counted.stream().filter(k -> k.ev().action().equals("view")
                 && !k.ev().time().isBefore(FROM) && k.ev().time().isBefore(TO)).toList();
-        assertThat(samples).hasSizeGreaterThan(300);
+        assertThat(samples).hasSizeGreaterThan(150);
         assertThat(report.samples()).isEqualTo(samples.size());
         Map<String, Row> label = byId("samples");
         Map<String, Row> user = byId("features/user");
