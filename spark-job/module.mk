@@ -15,11 +15,11 @@ SPARK_JOB_ARGS ?=
 BENCH_EVENTS ?= 1000000
 
 # The contract is built with it (not -am: that would rebuild kafka/target/lib under running brokers).
-$(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/main infra/contract/src/main -type f 2>/dev/null)
-	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,spark-job
+$(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/main infra/contract/src/main accounting/src/main -type f 2>/dev/null)
+	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,accounting,spark-job
 	@touch $@
 
-.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files
+.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files samples
 run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
 	@mkdir -p $(DATA_DIR) $(RUN_DIR)
 	@# Run a copy: a rebuild re-shades target/spark-job.jar in place and would crash a running job. The rename
@@ -55,3 +55,11 @@ restart-spark: ## start the Spark job again after a stop or kill-spark, in which
 # see spark-job/bench/bench-spark.sh (BENCH_CAP, BENCH_JVM_OPTS, BENCH_RUNS, ...).
 bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## the job (every output), the previous topology, the ingest query alone and ConsumerPerformance on one topic: make bench-spark BENCH_EVENTS=1000000
 	@spark-job/bench/bench-spark.sh $(SPARK_JOB_JAR) kafka/target/lib $(BENCH_EVENTS)
+
+# A batch run of the same jar (docs/features.md): FROM/TO are UTC times, widened to whole hours (printed); refused
+# until the windows query has sealed TO + HORIZON. Reads DATA_DIR; writes parquet/samples and parquet/features/*.
+HORIZON ?= PT10M
+samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whole UTC hours: make samples FROM=2026-12-01T10 TO=2026-12-01T12 [HORIZON=PT10M]
+	@if [ -z "$(FROM)" ] || [ -z "$(TO)" ]; then echo "usage: make samples FROM=<UTC time> TO=<UTC time> [HORIZON=PT10M] (e.g. FROM=2026-12-01T10 TO=2026-12-01T12)" >&2; exit 2; fi
+	@env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) samples --master '$(SPARK_MASTER)' \
+	  --data-dir '$(DATA_DIR)' --from '$(FROM)' --to '$(TO)' --horizon '$(HORIZON)'

@@ -26,6 +26,10 @@ public final class Main {
     }
 
     public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && args[0].equals("samples")) { // a batch command: docs/features.md
+            System.exit(io.streamingclicks.job.samples.SamplesCommand.main(
+                    java.util.Arrays.copyOfRange(args, 1, args.length)));
+        }
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(JobOptions.usage());
             return;

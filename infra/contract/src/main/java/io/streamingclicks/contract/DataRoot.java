@@ -9,6 +9,8 @@ import java.util.List;
  *
  * <pre>
  * parquet/{uv,pv,events,quarantine,topn}   committed output, each with its own _spark_metadata
+ * parquet/samples, parquet/features/{user,page,user_page}
+ *                                          training samples and features (make samples), an hour replaced at a time
  * warehouse/                               the same outputs as Iceberg tables (OUTPUT_FORMAT=iceberg, Warehouse)
  * chk/ingest                               the ingest query: Kafka (or landing/) -> events, quarantine
  * chk/windows                              the windowed query: committed events -> uv, pv, topn
