@@ -2,10 +2,7 @@ package io.streamingclicks.validator.realjob;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
@@ -31,23 +28,12 @@ public class IcebergRealJobFixture implements QuarkusTestResourceLifecycleManage
     @Override
     public Map<String, String> start() {
         try {
-            root = Files.createTempDirectory("validator-real-job-iceberg").resolve("moved-data-root");
-            present = SparkJobFixtures.present(SOURCE);
-            Map<String, String> config = new HashMap<>();
+            SparkJobFixtures.Moved moved = SparkJobFixtures.moveForService(SOURCE, "validator-real-job-iceberg");
+            root = moved.root();
+            present = moved.present();
+            props = moved.props();
+            Map<String, String> config = new HashMap<>(moved.config());
             config.put("OUTPUT_FORMAT", "iceberg");
-            if (!present) {
-                Files.createDirectories(root);
-                config.put("DATA_DIR", root.toString());
-                return config;
-            }
-            SparkJobFixtures.copy(SOURCE, root);
-            props = SparkJobFixtures.properties(root);
-            config.putAll(SparkJobFixtures.settings(props));
-            config.put("DATA_DIR", root.toString());
-            // Freshness is the one check on the wall clock: measure it from the moment the fixture was written.
-            Duration age = Duration.between(Instant.parse(props.getProperty("written_at")), Instant.now());
-            config.put("validator.freshness.warn-lag", age.plusMinutes(20).toString());
-            config.put("validator.freshness.fail-lag", age.plusHours(1).toString());
             return config;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -31,7 +28,6 @@ import io.streamingclicks.contract.Warehouse;
 import io.streamingclicks.validator.committed.IcebergFiles;
 import io.streamingclicks.validator.committed.IcebergTables;
 import io.streamingclicks.validator.committed.SinkFiles;
-import io.streamingclicks.validator.db.DuckDbAccess;
 import io.streamingclicks.validator.dq.CheckResult;
 import io.streamingclicks.validator.dq.CheckRunner;
 import io.streamingclicks.validator.dq.Status;
@@ -103,7 +99,7 @@ class IcebergRealJobFixtureTest {
 
     @Test
     void thePlannedFilesHoldTheJobsOwnCounts() throws Exception {
-        try (Connection c = duckdb()) {
+        try (Connection c = FixtureWindows.duckdb()) {
             for (Sink sink : Sink.values()) {
                 assertThat(count(c, sink, "count(*)")).as("committed rows of %s", sink)
                         .isEqualTo(Long.parseLong(props().getProperty("rows." + sink.dir())));
@@ -118,27 +114,9 @@ class IcebergRealJobFixtureTest {
     @Test
     void topNOfEachSealedWindowEqualsTheRankingOfCommittedPv() throws Exception {
         int checked = 0;
-        try (Connection c = duckdb()) {
+        try (Connection c = FixtureWindows.duckdb()) {
             for (Instant w : windows()) {
-                List<String> expectedPages = new ArrayList<>();
-                List<Long> expectedPv = new ArrayList<>();
-                try (PreparedStatement st = c.prepareStatement("SELECT page_id, sum(pv) FROM " + scan(Sink.PV)
-                        + " WHERE epoch_ms(window_start) = ? GROUP BY page_id ORDER BY 2 DESC, 1 LIMIT 10")) {
-                    st.setLong(1, w.toEpochMilli());
-                    try (ResultSet rs = st.executeQuery()) {
-                        while (rs.next()) {
-                            expectedPages.add(rs.getString(1));
-                            expectedPv.add(rs.getLong(2));
-                        }
-                    }
-                }
-                JsonPath r = given().queryParam("window", w.toString()).queryParam("n", 10)
-                        .get("/api/topn").then().statusCode(200).extract().jsonPath();
-                assertThat(expectedPages).as("committed pv rows of %s", w).isNotEmpty();
-                assertThat(r.getList("pages.page_id", String.class)).as("top-n pages of %s", w)
-                        .containsExactlyElementsOf(expectedPages);
-                assertThat(r.getList("pages.pv", Long.class)).as("top-n pv of %s", w)
-                        .containsExactlyElementsOf(expectedPv);
+                JsonPath r = FixtureWindows.assertTopNIsCommittedPv(c, scan(Sink.PV), w);
                 assertThat(r.getString("snapshot.table")).isEqualTo("clicks.pv");
                 checked++;
             }
@@ -154,7 +132,7 @@ class IcebergRealJobFixtureTest {
     @Test
     void uvAnswersEveryGrainOverTheJobsSketches() throws Exception {
         long uvWindows;
-        try (Connection c = duckdb()) {
+        try (Connection c = FixtureWindows.duckdb()) {
             uvWindows = count(c, Sink.UV, "count(DISTINCT window_start)");
         }
         assertThat(uvWindows).isGreaterThanOrEqualTo(windows().size());
@@ -179,21 +157,7 @@ class IcebergRealJobFixtureTest {
     }
 
     private static List<Instant> windows() {
-        Instant first = Instant.parse(props().getProperty("first_window"));
-        Instant last = Instant.parse(props().getProperty("last_window"));
-        Duration window = Duration.parse(props().getProperty("WINDOW_DURATION"));
-        List<Instant> out = new ArrayList<>();
-        for (Instant w = first; !w.isAfter(last); w = w.plus(window)) {
-            out.add(w);
-        }
-        return out;
-    }
-
-    private static Connection duckdb() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("memory_limit", "256MB");
-        p.setProperty("threads", "1");
-        return DuckDbAccess.offline(p);
+        return FixtureWindows.of(props());
     }
 
     /** A scan of exactly the files the sink's table plans in its current snapshot (the validator's reader). */

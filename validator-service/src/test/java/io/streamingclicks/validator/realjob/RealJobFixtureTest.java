@@ -6,12 +6,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -29,9 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
 import io.streamingclicks.accounting.spark.CommittedOutput;
-import io.streamingclicks.validator.db.DuckDbAccess;
 import io.streamingclicks.validator.dq.CheckResult;
 import io.streamingclicks.validator.dq.CheckRunner;
 import io.streamingclicks.validator.dq.Status;
@@ -95,7 +91,7 @@ class RealJobFixtureTest {
                     .filter(p -> !named.contains(p)).toList())
                     .as("the fixture holds a Parquet file no log names").isNotEmpty();
         }
-        try (Connection c = duckdb()) {
+        try (Connection c = FixtureWindows.duckdb()) {
             for (String sink : SINKS) {
                 assertThat(count(c, sink, "count(*)")).as("committed rows of %s", sink)
                         .isEqualTo(Long.parseLong(props().getProperty("rows." + sink)));
@@ -109,31 +105,10 @@ class RealJobFixtureTest {
 
     @Test
     void topNOfEachSealedWindowEqualsTheRankingOfCommittedPv() throws Exception {
-        Instant first = Instant.parse(props().getProperty("first_window"));
-        Instant last = Instant.parse(props().getProperty("last_window"));
-        Duration window = Duration.parse(props().getProperty("WINDOW_DURATION"));
         int checked = 0;
-        try (Connection c = duckdb()) {
-            for (Instant w = first; !w.isAfter(last); w = w.plus(window)) {
-                List<String> expectedPages = new ArrayList<>();
-                List<Long> expectedPv = new ArrayList<>();
-                try (PreparedStatement st = c.prepareStatement("SELECT page_id, sum(pv) FROM " + scan("pv")
-                        + " WHERE epoch_ms(window_start) = ? GROUP BY page_id ORDER BY 2 DESC, 1 LIMIT 10")) {
-                    st.setLong(1, w.toEpochMilli());
-                    try (ResultSet rs = st.executeQuery()) {
-                        while (rs.next()) {
-                            expectedPages.add(rs.getString(1));
-                            expectedPv.add(rs.getLong(2));
-                        }
-                    }
-                }
-                JsonPath r = given().queryParam("window", w.toString()).queryParam("n", 10)
-                        .get("/api/topn").then().statusCode(200).extract().jsonPath();
-                assertThat(expectedPages).as("committed pv rows of %s", w).isNotEmpty();
-                assertThat(r.getList("pages.page_id", String.class)).as("top-n pages of %s", w)
-                        .containsExactlyElementsOf(expectedPages);
-                assertThat(r.getList("pages.pv", Long.class)).as("top-n pv of %s", w)
-                        .containsExactlyElementsOf(expectedPv);
+        try (Connection c = FixtureWindows.duckdb()) {
+            for (Instant w : FixtureWindows.of(props())) {
+                FixtureWindows.assertTopNIsCommittedPv(c, scan("pv"), w);
                 checked++;
             }
         }
@@ -144,13 +119,6 @@ class RealJobFixtureTest {
         Matcher m = Pattern.compile(regex).matcher(text);
         assertThat(m.find()).as("'%s' in: %s", regex, text).isTrue();
         return Long.parseLong(m.group(1));
-    }
-
-    private static Connection duckdb() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("memory_limit", "256MB");
-        p.setProperty("threads", "1");
-        return DuckDbAccess.offline(p);
     }
 
     /** A scan of exactly the files the sink's log names (the validator's reader), with the partition columns. */
