@@ -289,32 +289,35 @@ class IcebergCrashIT {
 
     /**
      * Starts the job with live traffic (a slice of event time every 150 ms) and SIGKILLs it a random 0-4 s after its
-     * ingest query planned its first batch, {@code kills} times; each start is the restart of the one before.
+     * ingest query planned its first batch, {@code kills} times; each start is the restart of the one before, the
+     * first the restart of {@code before}.
      */
-    private void killAtRandomMoments(int kills, Halted before) throws Exception {
+    private void killAtRandomMoments(int kills, Halted before) {
         long seed = System.nanoTime();
         Random random = new Random(seed);
         System.out.printf("random kills, seed %d%n", seed);
         for (int k = 1; k <= kills; k++) {
             long planned = Checkpoints.lastBatch(root.resolve("chk/ingest"));
-            JobProcess job = start(null, null);
             long delay = random.nextInt(4000);
-            Instant killAt = null;
-            Instant give = Instant.now().plus(Duration.ofSeconds(120));
-            while (killAt == null || Instant.now().isBefore(killAt)) {
-                job.assertAlive();
-                assertThat(Instant.now()).as("the restarted job planned no ingest batch").isBefore(give);
-                long from = lastEventTime.getEpochSecond() - T.getEpochSecond();
-                send(from, from + SLICE.toSeconds());
-                if (killAt == null && Checkpoints.lastBatch(root.resolve("chk/ingest")) > planned) {
-                    killAt = Instant.now().plusMillis(delay);
+            Instant[] killAt = {null};
+            Instant[] nextSlice = {Instant.MIN};
+            JobProcess job = start(null, null);
+            boolean killed = job.killWhen(() -> {
+                if (Instant.now().isAfter(nextSlice[0])) {
+                    long from = lastEventTime.getEpochSecond() - T.getEpochSecond() + 1;
+                    send(from, from + SLICE.toSeconds());
+                    nextSlice[0] = Instant.now().plusMillis(150);
                 }
-                Thread.sleep(150);
-            }
-            job.kill();
+                if (killAt[0] == null && Checkpoints.lastBatch(root.resolve("chk/ingest")) > planned) {
+                    killAt[0] = Instant.now().plusMillis(delay);
+                }
+                return killAt[0] != null && !Instant.now().isBefore(killAt[0]);
+            }, Duration.ofSeconds(120));
+            assertThat(killed).as("killed %d ms after the restarted job's first ingest batch", delay).isTrue();
             System.out.printf("kill %d at %s, %d ms after the first batch: ingest %s, windows %s%n", k,
                     Instant.now(), delay, state("ingest"), state("windows"));
             if (k == 1) {
+                // The restart planned a batch after the one halted inside its commit: that one is committed.
                 assertThat(root.resolve("chk/ingest/commits/" + before.batch)).as("ingest batch %d redone",
                         before.batch).exists();
             }

@@ -53,7 +53,7 @@ public final class IcebergRoot {
         }
     }
 
-    /** Each snapshot of the table as {@code <query id>/<batch id>}, oldest first (every snapshot, not only ancestry). */
+    /** Each snapshot of the table as {@code <query id>/<batch id>}, oldest first (all, not only the ancestry). */
     public List<String> batches(String sink) {
         try {
             return Tables.snapshots(spark, sink).stream().map(r -> r.<String, String>getJavaMap(2))
