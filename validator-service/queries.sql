@@ -10,7 +10,8 @@
 -- The job runs two queries: ingest (chk/ingest) reads Kafka, or landing files with --source files, into events and
 -- quarantine; windows (chk/windows) reads the committed events parquet files with Spark's file source and writes uv,
 -- pv and topn. Link 2 on the file source is by (landing file, line) instead of (partition, offset): see
--- landing_lines. Link 3 is by events parquet file on both sources: see pv_accounted.
+-- landing_lines. Link 3 is by events parquet file on both sources (by ingest batch on the Iceberg format): see
+-- events_read and pv_accounted.
 
 -- name: session
 -- No extension is downloaded or loaded behind the user's back: the file needs only DuckDB's built-in parquet and json.
@@ -103,6 +104,13 @@ UNION ALL SELECT 'windows', * FROM checkpoint_file_batches(getvariable('data_dir
 CREATE OR REPLACE TEMP TABLE source_files AS
 SELECT 'ingest' AS query, * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/ingest')
 UNION ALL SELECT 'windows', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/windows');
+-- Link 3's sides (pv_accounted): each committed windows batch with how far it had read (here its source log's
+-- logOffset: the CLI reads the Parquet format), and what each ingest batch read (the Iceberg format's key; the
+-- service fills it from chk/ingest there).
+CREATE OR REPLACE TEMP TABLE windows_batches AS
+SELECT batch_id, watermark_ms, end_log_offset AS read_to FROM file_batches WHERE query = 'windows';
+CREATE OR REPLACE TEMP TABLE ingest_reads (kafka_partition INTEGER, end_offset BIGINT, source_file VARCHAR, batch_id BIGINT);
+SET VARIABLE events_read_by = 'events_file';
 -- Every file in the landing directory that the file source can read (it skips names starting with . or _).
 SET VARIABLE landing_files = (SELECT list(file ORDER BY file) FROM glob(getvariable('data_dir') || '/landing/*')
                               WHERE NOT regexp_matches(file, '/[._][^/]*$'));
@@ -196,24 +204,42 @@ SELECT rk.source_file, kl.line, CASE WHEN kl.line IS NULL THEN 'not_in_file' ELS
 FROM rk LEFT JOIN kl USING (source_file, k) WHERE rk.n_rows > coalesce(kl.n_lines, 0)
 UNION ALL
 SELECT source_file, NULL, 'file_gone', 1 FROM landing_checked WHERE source_file NOT IN (SELECT source_file FROM on_disk);
--- Link 3 (docs/accounting.md): the windows query (uv, pv and topn from the same rows) reads the committed events
--- parquet files with Spark's file source, so an event row is keyed by its events file. Window w is filtered first by
--- batch j whose late-row filter watermark is >= end(w); in Spark 3.5 that is the watermark of batch j-1
+-- Link 3's key of each events row, by how the windows query read it (events_read_by). Parquet ('events_file'): the
+-- windows query's file source read the events parquet files, so the key is the log batch of chk/windows/sources/0
+-- that listed the row's file. Iceberg ('ingest_batch'): it streamed the events table's snapshots, and compaction
+-- rewrites data files, so the key is the ingest batch that wrote the row (ingest_reads, from chk/ingest alone: the
+-- first planned ingest batch whose Kafka range ends above the row's offset, or that read its landing file). Null
+-- when nothing read it: the row counts as late once its window is sealed.
+CREATE OR REPLACE TEMP VIEW events_read AS
+SELECT e.*, r.source_batch AS read_at FROM events e
+LEFT JOIN (SELECT source_file AS events_file, source_batch FROM source_files WHERE query = 'windows') r USING (events_file)
+WHERE getvariable('events_read_by') IS DISTINCT FROM 'ingest_batch'
+UNION ALL BY NAME
+SELECT e.*, r.batch_id AS read_at FROM (SELECT * FROM events WHERE kafka_partition IS NOT NULL) e
+ASOF LEFT JOIN (SELECT kafka_partition, end_offset, batch_id FROM ingest_reads WHERE kafka_partition IS NOT NULL) r
+  ON e.kafka_partition = r.kafka_partition AND e.kafka_offset < r.end_offset
+WHERE getvariable('events_read_by') = 'ingest_batch'
+UNION ALL BY NAME
+SELECT e.*, r.batch_id AS read_at FROM (SELECT * FROM events WHERE kafka_partition IS NULL) e
+LEFT JOIN (SELECT source_file AS landing_file, batch_id FROM ingest_reads WHERE source_file IS NOT NULL) r
+  ON r.landing_file = e.source_file
+WHERE getvariable('events_read_by') = 'ingest_batch';
+-- Link 3 (docs/accounting.md): the windows query writes uv, pv and topn from the same rows. Window w is filtered
+-- first by batch j whose late-row filter watermark is >= end(w); in Spark 3.5 that is the watermark of batch j-1
 -- (offsets/(j-1)'s batchWatermarkMs; MicroBatchExecution passes the previous batch's metadata, see
 -- spark-job/README.md), so j-1 is the first batch whose own watermark reaches end(w), and an event arriving in the
--- very batch that seals its window is still counted. An event of w was counted iff its events file is listed in
--- chk/windows/sources/0 at a log batch <= batch j-1's logOffset; otherwise it was dropped as late (a file not listed
--- at all too: every batch that reads it later filters w). Only windows sealed by the windows query's committed
--- watermark, on either source; uv and topn use the same rows.
+-- very batch that seals its window is still counted. An event of w was counted iff its key (events_read.read_at) is
+-- at or below how far batch j-1 had read (windows_batches.read_to: its source log's logOffset on Parquet, the highest
+-- ingest batch in the events snapshot its offset names on Iceberg); otherwise it was dropped as late (an event
+-- nothing read too: every batch that reads it later filters w). Only windows sealed by the windows query's committed
+-- watermark, on either source and format; uv and topn use the same rows.
 CREATE OR REPLACE TEMP VIEW pv_accounted AS
-WITH wb AS (SELECT batch_id, watermark_ms, end_log_offset FROM file_batches WHERE query = 'windows'),
-sealed AS (SELECT DISTINCT ws_ms FROM events WHERE ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
-boundary AS (SELECT s.ws_ms, arg_min(wb.end_log_offset, wb.batch_id) AS log_offset
-             FROM sealed s JOIN wb ON wb.watermark_ms >= s.ws_ms + getvariable('window_ms') GROUP BY s.ws_ms),
-read_by AS (SELECT source_file AS events_file, source_batch FROM source_files WHERE query = 'windows')
+WITH sealed AS (SELECT DISTINCT ws_ms FROM events WHERE ws_ms + getvariable('window_ms') <= getvariable('sealed_ms')),
+boundary AS (SELECT s.ws_ms, min(wb.batch_id) AS batch_id
+             FROM sealed s JOIN windows_batches wb ON wb.watermark_ms >= s.ws_ms + getvariable('window_ms') GROUP BY s.ws_ms)
 SELECT e.ws_ms, e.page_id, e.user_id, e.event_id, e.kafka_partition, e.kafka_offset, e.source_file, e.events_file,
-       coalesce(r.source_batch <= b.log_offset, false) AS counted
-FROM events e JOIN boundary b USING (ws_ms) LEFT JOIN read_by r USING (events_file);
+       coalesce(e.read_at <= wb.read_to, false) AS counted
+FROM events_read e JOIN boundary b USING (ws_ms) JOIN windows_batches wb ON wb.batch_id = b.batch_id;
 
 -- name: latest_sealed_window
 SELECT max(window_start) AS window_start FROM pv

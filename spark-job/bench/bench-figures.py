@@ -4,6 +4,7 @@
   bench-figures.py ROOT NAME N FIRST_WINDOW_END_MS LAST_WINDOW_END_MS WINDOW_MS CLK_TCK OUT [WORDS]   one run -> OUT
                                                                   (JSON; WORDS: a BENCH_VARIANTS run's settings)
   bench-figures.py --compare WORK N TRIGGER_S TOOL_RATE BASELINE                             the runs side by side
+  bench-figures.py --files ROOT LABEL                                        data files per table (or sink) now
 
 Times come from progress/<query>.jsonl: a batch starts at its timestamp and is committed at timestamp + duration.
 Windowed queries: windows (new topology) or uv, pv, topn (previous). A window ending at e is emitted by the first
@@ -12,6 +13,7 @@ batch j whose watermark is >= e; the watermark passed e when batch j-1 (which sa
 import json
 import os
 import re
+import sqlite3
 import statistics
 import sys
 from datetime import datetime
@@ -36,6 +38,50 @@ def progress(root):
                 l["wm"] = ms(l["watermark"]) if "watermark" in l else 0
             out[f[:-6]] = sorted(lines, key=lambda l: l["batch_id"])
     return out
+
+
+def iceberg_tables(root):
+    """Each table's current metadata (the parsed metadata.json its catalog row names), by name; {} without a warehouse.
+    Only JSON and the catalog's SQLite row are read: the totals a commit records in its snapshot summary are enough."""
+    db = os.path.join(root, "warehouse", "catalog.db")
+    if not os.path.exists(db):
+        return {}
+    c = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        rows = c.execute("SELECT table_name, metadata_location FROM iceberg_tables").fetchall()
+    finally:
+        c.close()
+    out = {}
+    for name, location in rows:
+        path = location[len("file:"):] if location.startswith("file:") else location
+        out[name] = json.load(open(path))
+    return out
+
+
+def current_summary(meta):
+    sid = meta.get("current-snapshot-id")
+    return next((s.get("summary", {}) for s in meta.get("snapshots", []) if s["snapshot-id"] == sid), {})
+
+
+def files_per_table(root):
+    """[(table, data files, bytes, snapshots)]: Iceberg tables from their current snapshot's summary (total-data-files,
+    total-files-size), else the Parquet sinks' .parquet files on disk."""
+    tables = iceberg_tables(root)
+    if tables:
+        return [(name, int(current_summary(m).get("total-data-files", 0)), int(current_summary(m).get("total-files-size", 0)),
+                 len(m.get("snapshots", []))) for name, m in sorted(tables.items())]
+    out = []
+    base = os.path.join(root, "parquet")
+    for sink in sorted(os.listdir(base)) if os.path.isdir(base) else []:
+        files = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(base, sink)) for f in fs
+                 if f.endswith(".parquet") and "_spark_metadata" not in d]
+        out.append((sink, len(files), sum(os.path.getsize(f) for f in files), None))
+    return out
+
+
+def files_text(files):
+    return "; ".join(f"{t} {n} files {b / 1e6:.1f} MB" + (f" ({s} snapshots)" if s is not None else "")
+                     for t, n, b, s in files)
 
 
 def cpu_at(samples, t):
@@ -87,6 +133,9 @@ def one_run(root, name, n, first_end, last_end, window, clk, out, words=""):
 
     delays, unwritten = [], 0
     uv_pv = [q for q in windowed if q in UV_PV]
+    # With the Iceberg format, the batches that committed to table pv (the batch id each commit records).
+    tables = iceberg_tables(root)
+    pv_batches = {s.get("summary", {}).get("streamingclicks.batch-id") for s in tables.get("pv", {}).get("snapshots", [])}
     if uv_pv:
         for e in range(first_end, last_end + 1, window):
             passed, committed = [], []
@@ -95,6 +144,10 @@ def one_run(root, name, n, first_end, last_end, window, clk, out, words=""):
                 if prev is not None:
                     passed.append(prev["end"])
                 committed.append(j["end"])
+                if tables:
+                    if q != "uv" and str(j["batch_id"]) not in pv_batches:
+                        unwritten += 1
+                    continue
                 meta = os.path.join(root, "parquet", "pv" if q == "windows" else q, "_spark_metadata", str(j["batch_id"]))
                 meta = meta if os.path.exists(meta) else meta + ".compact"
                 if q != "uv" and (not os.path.exists(meta) or "parquet" not in open(meta).read()):
@@ -108,7 +161,8 @@ def one_run(root, name, n, first_end, last_end, window, clk, out, words=""):
     r = {"name": name, "words": words, "load": load, "rate": n / wall, "wall_s": wall, "cpu_s": cpu, "per_cpu_s": n / cpu if cpu else None,
          "parses": parses, "kafka_queries": kafka_queries, "parses_per_record": per_record, "batches": batches,
          "delay_median_s": statistics.median(delays) if delays else None,
-         "delay_max_s": max(delays) if delays else None, "windows": len(delays), "windows_without_pv_files": unwritten}
+         "delay_max_s": max(delays) if delays else None, "windows": len(delays), "windows_without_pv_files": unwritten,
+         "format": "iceberg" if tables else "parquet", "files": files_per_table(root)}
     json.dump(r, open(out, "w"))
     cpu_text = f"{cpu:.1f} CPU-s, {n / cpu:,.0f} events/CPU-s" if cpu else "CPU n/a"
     print(f"[bench] {name}: {n:,} events in {wall:.1f} s of batches: {n / wall:,.0f} events/s; {cpu_text};"
@@ -118,6 +172,7 @@ def one_run(root, name, n, first_end, last_end, window, clk, out, words=""):
     if delays:
         print(f"[bench] {name} output delay over {len(delays)} windows: median {r['delay_median_s']:.2f} s,"
               f" max {r['delay_max_s']:.2f} s" + (f" ({unwritten} emitting batches wrote no pv file)" if unwritten else ""))
+    print(f"[bench] {name} data files ({r['format']}): {files_text(r['files'])}")
 
 
 def compare(work, n, trigger_s, tool_rate, baseline):
@@ -170,13 +225,19 @@ def compare(work, n, trigger_s, tool_rate, baseline):
             if name.startswith("all+"):
                 cpu = f"{r['per_cpu_s'] / a['per_cpu_s']:.2f}x" if r["per_cpu_s"] and a["per_cpu_s"] else "n/a"
                 parts.append(f"{name[4:]} / all = {r['rate'] / a['rate']:.2f}x events/s, {cpu} per CPU-s")
+    print("[bench] data files per table (Iceberg: the current snapshot's; Parquet: the sink's files on disk):")
+    for name, r in runs.items():
+        if r.get("files"):
+            print(f"[bench]   {name} ({r['format']}): {files_text(r['files'])}")
     if "ingest" in runs and tool_rate:
         parts.append(f"ingest alone / ConsumerPerformance = {runs['ingest']['rate'] / tool_rate:.3f}")
     print("[bench] " + "; ".join(parts))
 
 
 if __name__ == "__main__":
-    if sys.argv[1] == "--compare":
+    if sys.argv[1] == "--files":
+        print(f"[bench] {sys.argv[3]}: {files_text(files_per_table(sys.argv[2]))}")
+    elif sys.argv[1] == "--compare":
         compare(sys.argv[2], int(sys.argv[3]), float(sys.argv[4]), float(sys.argv[5]), sys.argv[6])
     else:
         a = sys.argv[1:]

@@ -20,6 +20,9 @@
 # with -D or -XX go to the JVM (after BENCH_JVM_OPTS), jar=PATH runs another build of the job (e.g. a copy of the jar
 # before a change), the others go to the job (after the bench's own options, so "--max-offsets-per-trigger 25000"
 # overrides BENCH_CAP); "again:" repeats `all` as it is (the noise between two runs).
+# OUTPUT_FORMAT=iceberg (make bench-spark OUTPUT_FORMAT=iceberg): the variant "iceberg" (--format iceberg) runs first
+# among them, then the Iceberg run's tables are compacted (make compact) and their files printed again. Every other run
+# writes Parquet. Each job run prints its data files per table (or sink).
 set -euo pipefail
 jar=${1:?spark job jar}
 lib=${2:?kafka lib dir}
@@ -36,6 +39,15 @@ jvm_opts=${BENCH_JVM_OPTS:-}
 runs=${BENCH_RUNS:-all,baseline,ingest,tool}
 variants=${BENCH_VARIANTS:-}
 timeout_s=${BENCH_TIMEOUT_S:-1800}
+# The format is this script's choice per run, never inherited: the job reads OUTPUT_FORMAT from its environment, and
+# the Parquet run is the reference the Iceberg one is compared with.
+format=${OUTPUT_FORMAT:-parquet}
+unset OUTPUT_FORMAT
+case $format in
+  parquet) ;;
+  iceberg) variants="iceberg:--format iceberg${variants:+;$variants}" ;;
+  *) echo "[bench] OUTPUT_FORMAT must be parquet or iceberg, not '$format'" >&2; exit 2 ;;
+esac
 tool=(java -Xmx256m -Dlog4j2.configurationFile=kafka/config/tools-log4j2.properties -cp "$lib/*")
 repo=$(git rev-parse --show-toplevel)
 work=$(mktemp -d)
@@ -190,6 +202,24 @@ for spec in "${specs[@]}"; do
   [[ -f $vjar ]] || { echo "[bench] BENCH_VARIANTS: no jar $vjar" >&2; exit 2; }
   run_label=$words run_job "all+$vname" "$vjar" "${vjvm[*]}" --topn 10 "${vargs[@]}"
 done
+
+# Compaction of the Iceberg run's tables, the job stopped: files per table after it (before it: the run's own line).
+# Runs the project's `make compact` on that data root; skipped, with a note, while there is no such target.
+compact_tables() {
+  local root=$1
+  if ! make -C "$repo" -n compact >/dev/null 2>&1; then
+    echo "[bench] compaction: skipped, this checkout has no 'make compact' yet; files per table above are before any"
+    return 0
+  fi
+  local t0=$SECONDS
+  if ! make -C "$repo" --no-print-directory compact DATA_DIR="$root" OUTPUT_FORMAT=iceberg >"$root/compact.log" 2>&1; then
+    echo "[bench] compaction of $root failed; log:" >&2; tail -20 "$root/compact.log" >&2; exit 1
+  fi
+  echo "[bench] compaction of all+iceberg took $((SECONDS - t0)) s (log: $root/compact.log)"
+  python3 "$(dirname "$0")/bench-figures.py" --files "$root" "all+iceberg after make compact"
+}
+[[ $format == iceberg && -d $work/all+iceberg ]] && compact_tables "$work/all+iceberg"
+
 [[ ,$runs, == *,baseline,* ]] && run_job baseline "$old_jar" "" --topn 10
 [[ ,$runs, == *,ingest,* ]] && run_job ingest "$jar" "" --sinks events,quarantine
 

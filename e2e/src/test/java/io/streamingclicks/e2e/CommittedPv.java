@@ -18,10 +18,16 @@ import java.util.stream.Stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.validator.committed.IcebergFiles;
+import io.streamingclicks.validator.committed.IcebergTables;
+import io.streamingclicks.validator.committed.SinkFiles;
+
 /**
- * Reads a copy of a pv sink directory as a reader of committed output must: only the files its _spark_metadata log
- * names (latest .compact plus later batches, deletes honoured), rebased from the job's absolute paths onto the copy.
- * Returns "window_start|page_id" -> pv, via DuckDB.
+ * Reads a copy of the committed pv output as a reader of committed output must, and returns "window_start|page_id"
+ * -> pv, via DuckDB. Parquet ({@link #read}): only the files the pv sink's _spark_metadata log names (latest .compact
+ * plus later batches, deletes honoured), rebased from the job's absolute paths onto the copy. Iceberg
+ * ({@link #readTable}): the data files of table pv's current snapshot, planned by the validator's own reader.
  */
 final class CommittedPv {
 
@@ -29,7 +35,24 @@ final class CommittedPv {
     }
 
     static Map<String, Long> read(Path pvCopy) {
-        List<Path> files = committedFiles(pvCopy);
+        return sum(committedFiles(pvCopy), pvCopy.toString());
+    }
+
+    /**
+     * The pv table of a copy of a warehouse ({@code DATA_DIR/warehouse}) at its current snapshot: the catalog row, the
+     * metadata file and iceberg-core's planning of the validator ({@link IcebergFiles}), paths rebased onto the copy.
+     * A copy taken while the job commits may name a file it lacks: that is an exception, for the caller to copy again.
+     */
+    static Map<String, Long> readTable(Path warehouseCopy) {
+        SinkFiles pv = new IcebergFiles(new IcebergTables(warehouseCopy)).read(DataRoot.Sink.PV);
+        if (pv.error() != null || !pv.missing().isEmpty()) {
+            throw new IllegalStateException(pv.origin() + " in " + warehouseCopy + " cannot be read whole: "
+                    + (pv.error() != null ? pv.error() : "missing " + pv.missing()));
+        }
+        return sum(pv.files(), pv.origin());
+    }
+
+    private static Map<String, Long> sum(List<Path> files, String origin) {
         Map<String, Long> out = new TreeMap<>();
         if (files.isEmpty()) {
             return out;
@@ -50,7 +73,7 @@ final class CommittedPv {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot read " + pvCopy, e);
+            throw new IllegalStateException("cannot read " + origin, e);
         }
         return out;
     }

@@ -1,5 +1,7 @@
 package io.streamingclicks.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
@@ -14,9 +16,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -227,6 +231,27 @@ final class ComposeStack implements AutoCloseable {
         Map<String, JsonNode> out = new LinkedHashMap<>();
         validator("/api/dq").path("latest").forEach(c -> out.put(c.path("check").asText(), c));
         return out;
+    }
+
+    /** The checks whose latest result failed, as "check: detail". */
+    static List<String> failed(Map<String, JsonNode> checks) {
+        return checks.values().stream().filter(c -> c.path("status").asText().equals("fail"))
+                .map(c -> c.path("check").asText() + ": " + c.path("detail").asText()).toList();
+    }
+
+    /** "check=status, ..." for the log. */
+    static String summary(Map<String, JsonNode> checks) {
+        return checks.values().stream().map(c -> c.path("check").asText() + "=" + c.path("status").asText())
+                .collect(Collectors.joining(", "));
+    }
+
+    /** Waits for a run of every check that started after {@code since}: earlier results may predate what is asserted. */
+    Map<String, JsonNode> checksAfter(Instant since) {
+        await("validator checks after " + since).atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofSeconds(5))
+                .until(() -> checks().values().stream()
+                        .allMatch(c -> Instant.parse(c.path("checkedAt").asText()).isAfter(since)));
+        return checks();
     }
 
     private static int freePort() {

@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.kafka.clients.admin.Admin;
@@ -96,9 +95,9 @@ class StackIT {
                 .until(() -> stack.checks().values().stream()
                         .allMatch(c -> Instant.parse(c.path("checkedAt").asText()).isAfter(sealedSeen)));
         Map<String, JsonNode> checks = stack.checks();
-        log("checks: %s", summary(checks));
+        log("checks: %s", ComposeStack.summary(checks));
         assertThat(checks.get("topn_vs_pv").path("status").asText()).isEqualTo("pass");
-        assertThat(failed(checks)).as("failed checks").isEmpty();
+        assertThat(ComposeStack.failed(checks)).as("failed checks").isEmpty();
     }
 
     @Test
@@ -169,7 +168,7 @@ class StackIT {
                 .until(() -> stack.checks().values().stream()
                         .allMatch(c -> Instant.parse(c.path("checkedAt").asText()).isAfter(restarted.plusSeconds(20))));
         Map<String, JsonNode> checks = stack.checks();
-        log("checks after recovery: %s", summary(checks));
+        log("checks after recovery: %s", ComposeStack.summary(checks));
         for (String c : List.of("duplicates_uv", "duplicates_pv", "event_id_unique", "committed_files_present",
                 "reconciliation_kafka_events", "reconciliation_events_pv", "reconciliation_producer_kafka")) {
             assertThat(checks.get(c).path("status").asText()).as(c + ": " + checks.get(c).path("detail").asText())
@@ -282,15 +281,5 @@ class StackIT {
             }
         }
         return out;
-    }
-
-    private static List<String> failed(Map<String, JsonNode> checks) {
-        return checks.values().stream().filter(c -> c.path("status").asText().equals("fail"))
-                .map(c -> c.path("check").asText() + ": " + c.path("detail").asText()).toList();
-    }
-
-    private static String summary(Map<String, JsonNode> checks) {
-        return checks.values().stream().map(c -> c.path("check").asText() + "=" + c.path("status").asText())
-                .collect(Collectors.joining(", "));
     }
 }

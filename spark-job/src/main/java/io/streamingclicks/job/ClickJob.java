@@ -29,6 +29,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.DataStreamWriter;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
 import org.apache.spark.sql.streaming.Trigger;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
@@ -41,7 +42,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -288,17 +291,27 @@ public final class ClickJob {
     }
 
     /**
-     * Stops every query between batches: waits (up to {@code grace} per query) until the query is not inside a
-     * trigger, then stops it, so no batch is left with offsets written and output half-committed. A batch still
-     * running after the grace is interrupted; the next start redoes it from the checkpoint.
+     * Stops every query between batches, so no batch is left with offsets written and outputs half-committed. A query
+     * is stopped at its first moment outside a trigger, or as soon as its last progress moved past the batch it was
+     * in when the stop began: a query that is always behind starts its next trigger microseconds after finishing one,
+     * so a poll rarely sees it idle, but its progress is recorded right after the batch's checkpoint commit; stopping
+     * it then interrupts only the planning of the next batch, which the next start plans again from the same offsets.
+     * A batch still running after {@code grace} is interrupted; the next start redoes it from the checkpoint (every
+     * output skips a batch it committed).
      */
     public void stopGracefully(Duration grace) {
         Instant deadline = Instant.now().plus(grace);
-        // Sweep all queries: each is stopped in its first idle moment, so no query starts a batch while we wait.
+        Map<StreamingQuery, Long> inBatch = new HashMap<>();
+        queries.forEach(q -> inBatch.put(q, lastBatch(q)));
         while (queries.stream().anyMatch(StreamingQuery::isActive) && Instant.now().isBefore(deadline)) {
             for (StreamingQuery q : queries) {
-                if (q.isActive() && !q.status().isTriggerActive()) {
+                if (!q.isActive()) {
+                    continue;
+                }
+                long last = lastBatch(q);
+                if (!q.status().isTriggerActive() || last > inBatch.get(q)) {
                     stopQuietly(q);
+                    LOG.info("query {} stopped between batches (last committed batch {})", q.name(), last);
                 }
             }
             try {
@@ -308,10 +321,22 @@ public final class ClickJob {
                 break;
             }
         }
-        queries.forEach(ClickJob::stopQuietly);
+        for (StreamingQuery q : queries) {
+            if (q.isActive()) {
+                LOG.warn("query {} was still in a batch after the {} s grace: stopping it mid-batch (the next start"
+                        + " redoes the batch from the checkpoint)", q.name(), grace.toSeconds());
+                stopQuietly(q);
+            }
+        }
         if (listener != null) {
             spark.streams().removeListener(listener);
         }
+    }
+
+    /** The id of the query's last finished batch, -1 before its first. */
+    private static long lastBatch(StreamingQuery q) {
+        StreamingQueryProgress p = q.lastProgress();
+        return p == null ? -1 : p.batchId();
     }
 
     private static void stopQuietly(StreamingQuery q) {

@@ -1,5 +1,6 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.contract.QuarantineReason;
 import io.streamingclicks.contract.UvPrecision;
 import io.streamingclicks.contract.Warehouse;
@@ -7,6 +8,7 @@ import io.streamingclicks.job.sink.IcebergTables;
 import io.streamingclicks.job.support.Events;
 import io.streamingclicks.job.support.JobRun;
 import io.streamingclicks.job.support.SharedKafka;
+import io.streamingclicks.job.support.TableLink3;
 import io.streamingclicks.job.support.Tables;
 import io.streamingclicks.job.support.TestSpark;
 import io.streamingclicks.kafka.KafkaCluster;
@@ -95,6 +97,14 @@ class IcebergIT {
             // date and hour stay plain columns, as the Parquet format's partition columns read.
             assertThat(pv.get(0).getString(3)).isEqualTo(T.toString().substring(0, 10));
             assertThat(pv.get(0).getInt(4)).isEqualTo(T.atZone(java.time.ZoneOffset.UTC).getHour());
+
+            // Link 3 per sealed window, exactly: Σpv = the events of the ingest batches the boundary batch had read.
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                Long sealed = CheckpointLog.read(run.checkpoint("windows")).committedWatermark();
+                return sealed != null && sealed >= at(35, 0).toEpochMilli();
+            });
+            assertThat(TableLink3.assertPvIsTheCountedEvents(run, run.options.window()))
+                    .containsEntry(at(0, 0), 4L).containsEntry(at(30, 0), (long) users + (users + 2) / 3);
 
             List<Row> uv = Tables.rows(run.spark, "uv", "select window_start, uv, uv_sketch from t order by 1");
             assertThat(uv).extracting(r -> r.getTimestamp(0).toInstant(), r -> r.getLong(1))

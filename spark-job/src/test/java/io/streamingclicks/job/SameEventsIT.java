@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -94,9 +95,12 @@ class SameEventsIT {
         try (SteadyLateTraffic traffic = new SteadyLateTraffic(cluster.bootstrapServers(), topic,
                 new SteadyLateTraffic.Shape(first, SPEED, PER_SECOND, LATE_FRACTION, LATE_MIN, LATE_MAX), 11)) {
             job = runLive(jobs.start(root, args), root);
-            // A crash with batches in flight; the traffic goes on, a backlog for the restart. (A SIGTERM would wait
-            // out the job's 25-s grace: under steady traffic its queries are never between batches.)
+            // A crash with batches in flight; the traffic goes on, a backlog for the restart.
             job.kill();
+            job = runLive(jobs.start(root, args), root);
+            // A SIGTERM under the same traffic: both queries are always behind, yet each stops right after a
+            // batch's checkpoint commit, not mid-batch at the end of the job's grace.
+            assertStopsBetweenBatches(job);
             job = runLive(jobs.start(root, args), root);
             traffic.close();
             frontier = traffic.frontier();
@@ -151,6 +155,14 @@ class SameEventsIT {
      * Waits until the job on {@code root} has committed an events batch (it is up and reading the topic), then lets
      * it run {@link #LIVE} on live traffic.
      */
+    private static void assertStopsBetweenBatches(JobProcess job) throws IOException {
+        assertThat(job.stop()).as("exit status after SIGTERM under traffic; log ends:%n%s", job.logTail()).isZero();
+        String log = Files.readString(job.log());
+        assertThat(log).as("the job's log after SIGTERM under traffic")
+                .contains("query ingest stopped between batches", "query windows stopped between batches")
+                .doesNotContain("stopping it mid-batch");
+    }
+
     private static JobProcess runLive(JobProcess job, Path root) throws InterruptedException {
         long before = eventsBatch(root);
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).until(() -> {

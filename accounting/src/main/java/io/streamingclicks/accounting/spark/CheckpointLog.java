@@ -20,10 +20,13 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.streamingclicks.accounting.iceberg.StreamingOffset;
+
 /**
  * A query's checkpoint ({@code chk/<query>/offsets/N}: {@code v1}, the batch metadata JSON with
- * {@code batchWatermarkMs}, then the Kafka source's end offsets {@code {"topic":{"0":n,...}}} or the file source's
- * {@code {"logOffset":n}}; {@code commits/N} once batch N committed) read into {@link BatchOffsets}, in batch order.
+ * {@code batchWatermarkMs}, then the Kafka source's end offsets {@code {"topic":{"0":n,...}}}, the file source's
+ * {@code {"logOffset":n}} or Iceberg's streaming source's {@link StreamingOffset}; {@code commits/N} once batch N
+ * committed) read into {@link BatchOffsets}, in batch order.
  * It reads durable state only, so it answers the same after a SIGKILL. Spark's log retention deletes old batches at
  * any time: a file gone between listing and reading is left out.
  *
@@ -126,7 +129,10 @@ public final class CheckpointLog {
      * {@code >= windowEnd}, i.e. the first planned batch whose own watermark is {@code >= windowEnd}. Batch j need
      * not be planned yet: whenever it runs, it filters with that watermark, so whatever it reads of the window is
      * dropped. On the file source its {@link BatchOffsets#fileLogOffset} is the boundary: files of the source log up
-     * to it were read before the window was filtered. Empty while no planned batch's watermark reaches the window.
+     * to it were read before the window was filtered; on Iceberg's streaming source its
+     * {@link BatchOffsets#tableOffset}: the ingest batches in the snapshots up to it
+     * ({@link io.streamingclicks.accounting.iceberg.IngestHighWater}). Empty while no planned batch's watermark reaches
+     * the window.
      */
     public Optional<BatchOffsets> lateBoundaryBatch(Instant windowEnd) {
         long end = windowEnd.toEpochMilli();
@@ -141,11 +147,16 @@ public final class CheckpointLog {
             JsonNode meta = JSON.readTree(lines.get(1));
             long watermark = meta.path("batchWatermarkMs").asLong(0);
             Map<Integer, Long> end = new TreeMap<>();
-            // Line 3 is the Kafka source's offsets, or the file source's {"logOffset":n}, which has no partitions.
+            // Line 3 is the Kafka source's offsets, the file source's {"logOffset":n} or Iceberg's streaming offset
+            // ({"version":1,"snapshot_id":s,...}, whose numbers are no partitions either).
             if (lines.size() > 2 && lines.get(2).strip().startsWith("{")) {
                 JsonNode source = JSON.readTree(lines.get(2));
                 if (source.path("logOffset").canConvertToLong()) {
                     return new BatchOffsets(id, watermark, Map.of(), committed, source.get("logOffset").asLong());
+                }
+                StreamingOffset table = StreamingOffset.of(source);
+                if (table != null) {
+                    return new BatchOffsets(id, watermark, Map.of(), committed, null, table);
                 }
                 for (Iterator<JsonNode> topics = source.elements(); topics.hasNext(); ) {
                     JsonNode parts = topics.next();

@@ -97,4 +97,45 @@ class Link3Test {
         assertThatThrownBy(() -> Link3.countedFromFile(CheckpointLog.read(chk), W0.plus(MINUTE), 0))
                 .hasMessageContaining("Kafka offsets").hasMessageContaining("chk/windows");
     }
+
+    /**
+     * The Iceberg format: batch j-1's offset names a snapshot; the events it counted are those of the ingest batches
+     * up to that snapshot's high-water (a compaction's REPLACE walked past), whatever data file holds them now.
+     */
+    @Test
+    void onTheIcebergFormatEventsOfIngestBatchesUpToTheHighWaterOfBatchJMinusOneAreCounted() throws Exception {
+        String ingest = "q-ingest";
+        List<io.streamingclicks.accounting.iceberg.TableSnapshot> snapshots = List.of(
+                io.streamingclicks.accounting.iceberg.IngestHighWaterTest.append(1, null, ingest, 0),
+                io.streamingclicks.accounting.iceberg.IngestHighWaterTest.append(2, 1L, ingest, 1),
+                io.streamingclicks.accounting.iceberg.IngestHighWaterTest.replace(3, 2),
+                io.streamingclicks.accounting.iceberg.IngestHighWaterTest.append(4, 3L, ingest, 3));
+        tableOffsets(0, Instant.EPOCH, -1); // the table had no snapshot yet
+        tableOffsets(1, W0.plus(MINUTE), 3); // the REPLACE: read up to ingest batch 1; seals W0 ...
+        tableOffsets(2, W0.plus(MINUTE), 4); // ... and batch 2 filters W0 while reading ingest batch 3
+        CheckpointLog log = CheckpointLog.read(chk);
+        var hw = new io.streamingclicks.accounting.iceberg.IngestHighWater(snapshots, ingest);
+        List<Link3.TableEvent> events = List.of(new Link3.TableEvent(0L, W0), new Link3.TableEvent(1L, W0),
+                new Link3.TableEvent(3L, W0), new Link3.TableEvent(null, W0), new Link3.TableEvent(3L,
+                        W0.plus(MINUTE)));
+        Link3 l = Link3.ofTable(log, hw, MINUTE, events);
+        assertThat(l.windows().get(W0).counted()).as("ingest batches 0 and 1").isEqualTo(2);
+        assertThat(l.windows().get(W0).droppedLate()).as("batch 3, and a row no ingest batch read").isEqualTo(2);
+        assertThat(l.windows().get(W0).boundary()).contains(1L);
+        assertThat(l.counted(W0.plus(MINUTE))).isEqualTo(1);
+        assertThat(Link3.countedFromIngestBatch(log, hw, W0.plus(MINUTE), 1)).isTrue();
+        assertThat(Link3.countedFromIngestBatch(log, hw, W0.plus(MINUTE), 2)).isFalse();
+
+        var expired = new io.streamingclicks.accounting.iceberg.IngestHighWater(snapshots.subList(2, 4), ingest);
+        assertThatThrownBy(() -> Link3.ofTable(log, expired, MINUTE, events))
+                .hasMessageContaining("snapshot 3").hasMessageContaining("expired");
+    }
+
+    void tableOffsets(long batch, Instant watermark, long snapshotId) throws IOException {
+        Path f = chk.resolve("offsets/" + batch);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, "v1\n{\"batchWatermarkMs\":" + watermark.toEpochMilli() + "}\n{\"version\":1,"
+                + "\"snapshot_id\":" + snapshotId + ",\"position\":" + (snapshotId == -1 ? -1 : 2)
+                + ",\"scan_all_files\":false}");
+    }
 }

@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -94,6 +95,29 @@ class CheckpointLogTest {
         BatchOffsets b = CheckpointLog.read(chk).batches().get(0);
         assertThat(b.fileLogOffset()).isEqualTo(3);
         assertThat(b.endOffsets()).isEmpty();
+    }
+
+    /**
+     * The windows query of the Iceberg format reads Iceberg's streaming source: line 3 is its StreamingOffset, whose
+     * numbers are not Kafka partitions. The first batch over a table without a snapshot names START_OFFSET (-1).
+     */
+    @Test
+    void anIcebergBatchHasATableOffsetAndNeitherPartitionsNorALogOffset() throws Exception {
+        write(chk.resolve("offsets/0"), "v1\n{\"batchWatermarkMs\":0}\n"
+                + "{\"version\":1,\"snapshot_id\":-1,\"position\":-1,\"scan_all_files\":false}");
+        write(chk.resolve("offsets/1"), "v1\n{\"batchWatermarkMs\":" + W1 + "}\n"
+                + "{\"version\":1,\"snapshot_id\":8123456789012345678,\"position\":2,\"scan_all_files\":false}");
+        commit(chk, 0);
+        List<BatchOffsets> batches = CheckpointLog.read(chk).batches();
+        assertThat(batches.get(0).tableOffset()).isEqualTo(
+                new io.streamingclicks.accounting.iceberg.StreamingOffset(-1, -1, false));
+        assertThat(batches.get(0).tableOffset().isStart()).isTrue();
+        BatchOffsets b = batches.get(1);
+        assertThat(b.tableOffset().snapshotId()).isEqualTo(8123456789012345678L);
+        assertThat(b.tableOffset().position()).isEqualTo(2);
+        assertThat(b.endOffsets()).as("not Kafka offsets").isEmpty();
+        assertThat(b.fileLogOffset()).isNull();
+        assertThat(b.watermarkMs()).isEqualTo(W1);
     }
 
     @Test

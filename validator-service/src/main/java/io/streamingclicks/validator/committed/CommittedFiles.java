@@ -2,6 +2,7 @@ package io.streamingclicks.validator.committed;
 
 import java.util.List;
 
+import io.streamingclicks.accounting.iceberg.TableSnapshot;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.config.ValidatorSettings;
 
@@ -24,6 +25,17 @@ public interface CommittedFiles {
      * locations): a cache compares it to know when to read again.
      */
     void fingerprint(List<String> out);
+
+    /**
+     * The snapshots of the sink's table (id, parent, operation, summary) still in its metadata, for link 3 on the
+     * Iceberg format ({@link io.streamingclicks.accounting.iceberg.IngestHighWater}); none for a format without
+     * snapshots, or a table not created yet.
+     *
+     * @throws TableReadException when the table cannot be read
+     */
+    default List<TableSnapshot> snapshots(Sink sink) throws TableReadException {
+        return List.of();
+    }
 
     /** The reader of the format {@code settings} name. */
     static CommittedFiles of(ValidatorSettings settings) {

@@ -1,6 +1,7 @@
 package io.streamingclicks.validator.committed;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.util.SnapshotUtil;
 
+import io.streamingclicks.accounting.iceberg.TableSnapshot;
 import io.streamingclicks.contract.DataRoot.Sink;
 
 /**
@@ -68,6 +70,20 @@ public final class IcebergFiles implements CommittedFiles {
         Table table = tables.load(sink).orElseThrow(() -> new TableReadException("Iceberg table "
                 + IcebergTables.name(sink) + " does not exist in " + tables.tableDir(sink).getParent()));
         return IcebergPlan.plan(table, IcebergTables.name(sink), snapshotId);
+    }
+
+    @Override
+    public List<TableSnapshot> snapshots(Sink sink) throws TableReadException {
+        Optional<Table> table = tables.load(sink);
+        if (table.isEmpty()) {
+            return List.of();
+        }
+        List<TableSnapshot> out = new ArrayList<>();
+        for (Snapshot s : table.get().snapshots()) {
+            out.add(new TableSnapshot(s.snapshotId(), s.parentId(), s.operation(),
+                    s.summary() == null ? Map.of() : s.summary()));
+        }
+        return out;
     }
 
     /** Every table's metadata location: each commit writes a new one. */

@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
+import io.streamingclicks.accounting.spark.IngestBatches;
 import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.UvPrecision;
@@ -103,6 +104,7 @@ public final class Workspace implements AutoCloseable {
         }
         loadBatches("ingest_batches", snap.batches().getOrDefault(Query.INGEST, List.of()));
         loadFileSource(snap);
+        loadLinkThree(snap);
         setSnapshotVar("landing_files", snapshot.landing());
         staleVars.removeAll(snapshotVars.keySet());
         if (!viewsCreated) {
@@ -263,6 +265,57 @@ public final class Workspace implements AutoCloseable {
             }
             batches.executeBatch();
             files.executeBatch();
+        }
+    }
+
+    /**
+     * Link 3's two sides, as pv_accounted reads them on either format: {@code windows_batches} (each committed
+     * windows batch with its watermark and how far it had read: its source log's {@code logOffset} on Parquet, the
+     * high-water ingest batch of its snapshot on Iceberg, null when that cannot be told) and, on Iceberg,
+     * {@code ingest_reads} (what each planned ingest batch read: a Kafka range's end offset per partition, or a
+     * landing file), by which an events row is keyed; {@code events_read_by} says which key applies.
+     */
+    private void loadLinkThree(OutputSnapshot snap) throws SQLException {
+        boolean table = snap.windowsReadTable();
+        setSnapshotVar("events_read_by", table ? "ingest_batch" : "events_file");
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE OR REPLACE TEMP TABLE windows_batches (batch_id BIGINT, watermark_ms BIGINT,"
+                    + " read_to BIGINT)");
+            s.execute("CREATE OR REPLACE TEMP TABLE ingest_reads (kafka_partition INTEGER, end_offset BIGINT,"
+                    + " source_file VARCHAR, batch_id BIGINT)");
+        }
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO windows_batches VALUES (?, ?, ?)")) {
+            for (BatchOffsets b : snap.batches().getOrDefault(Query.WINDOWS, List.of())) {
+                if (b.committed() && (table ? b.tableOffset() != null : b.fileLogOffset() != null)) {
+                    ps.setLong(1, b.batchId());
+                    ps.setLong(2, b.watermarkMs());
+                    ps.setObject(3, table ? snap.windowsReadTo().get(b.batchId()) : b.fileLogOffset());
+                    ps.addBatch();
+                }
+            }
+            ps.executeBatch();
+        }
+        if (!table) {
+            return;
+        }
+        IngestBatches ingest = new IngestBatches(snap.batches().getOrDefault(Query.INGEST, List.of()),
+                snap.sourceFiles().getOrDefault(Query.INGEST, Map.of()));
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingest_reads VALUES (?, ?, ?, ?)")) {
+            for (IngestBatches.KafkaRange r : ingest.kafkaRanges()) {
+                ps.setInt(1, r.partition());
+                ps.setLong(2, r.endOffset());
+                ps.setString(3, null);
+                ps.setLong(4, r.batchId());
+                ps.addBatch();
+            }
+            for (Map.Entry<String, Long> f : ingest.files().entrySet()) {
+                ps.setObject(1, null);
+                ps.setObject(2, null);
+                ps.setString(3, f.getKey());
+                ps.setLong(4, f.getValue());
+                ps.addBatch();
+            }
+            ps.executeBatch();
         }
     }
 

@@ -10,8 +10,9 @@ import io.streamingclicks.validator.db.Workspace;
 /**
  * docs/accounting.md, link 3, events to pv (exact): per sealed window, the pv total equals the events the windows
  * query counted: those whose events parquet file {@code chk/windows/sources/0} lists at or below the {@code logOffset}
- * of batch j-1 (j: the first batch whose late-row filter watermark reaches the window's end); the others, and events
- * in a file the log does not list, were dropped as late and are reported, not failed. The same on both sources.
+ * of batch j-1 (j: the first batch whose late-row filter watermark reaches the window's end), or on the Iceberg format
+ * those of ingest batches up to the high-water of batch j-1's snapshot; the others, and events nothing read, were
+ * dropped as late and are reported, not failed. The same on both sources and both formats ({@code pv_accounted}).
  */
 @ApplicationScoped
 public class EventsToPvCheck implements Check {

@@ -7,18 +7,23 @@ import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import io.streamingclicks.accounting.iceberg.IngestHighWater;
+import io.streamingclicks.accounting.iceberg.TableSnapshot;
 import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.accounting.spark.FileSourceLog;
+import io.streamingclicks.accounting.spark.QueryId;
 import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.validator.committed.CommittedFiles;
 import io.streamingclicks.validator.committed.SinkFiles;
+import io.streamingclicks.validator.committed.TableReadException;
 import io.streamingclicks.validator.config.ValidatorSettings;
 
 /**
@@ -69,7 +74,41 @@ public class SnapshotReader {
             sources.put(q, FileSourceLog.read(settings.checkpoint(q)));
         }
         return new OutputSnapshot(files, batches, CheckpointLog.committedWatermark(batches.get(Query.WINDOWS)),
-                sources, landingFiles(settings.landing()));
+                sources, landingFiles(settings.landing()), windowsReadTo(settings, committed, batches));
+    }
+
+    /**
+     * On the Iceberg format, per windows batch, the highest ingest batch in the events table up to the snapshot its
+     * offset names. The snapshots are read after the checkpoints: every snapshot an offset names is in the metadata
+     * unless it was expired. A batch whose high-water cannot be told is left out (link 3 then counts nothing of
+     * the windows it bounds, and the checks say so); an unreadable table leaves them all out (committed_files_present
+     * names the table and file).
+     */
+    static Map<Long, Long> windowsReadTo(ValidatorSettings settings, CommittedFiles committed,
+                                        Map<Query, List<BatchOffsets>> batches) {
+        List<BatchOffsets> windows = batches.get(Query.WINDOWS);
+        if (windows.stream().noneMatch(b -> b.tableOffset() != null)) {
+            return Map.of();
+        }
+        List<TableSnapshot> snapshots;
+        try {
+            snapshots = committed.snapshots(Sink.EVENTS);
+        } catch (TableReadException e) {
+            return Map.of();
+        }
+        IngestHighWater highWater = new IngestHighWater(snapshots,
+                QueryId.read(settings.checkpoint(Query.INGEST)).orElse(""));
+        Map<Long, Long> out = new TreeMap<>();
+        for (BatchOffsets b : windows) {
+            if (b.tableOffset() != null) {
+                try {
+                    highWater.readTo(b.tableOffset()).ifPresent(h -> out.put(b.batchId(), h));
+                } catch (IllegalStateException notTheJobs) {
+                    // a snapshot names the ingest query but no batch: its high-water cannot be told
+                }
+            }
+        }
+        return out;
     }
 
     /** The files the file source can read: regular files whose names start with neither '.' nor '_'. */

@@ -36,16 +36,27 @@ class IcebergChecksTest {
     @TempDir
     Path tmp;
 
-    /** The fixture's root with its Iceberg copy, the Parquet directory moved away so only the tables are read. */
-    Map<Sink, List<Path>> icebergOnly(StackFixture f) throws Exception {
+    /**
+     * The fixture's root with its Iceberg copy, the Parquet directory moved away so only the tables are read; the
+     * checkpoints those of a windows query streaming the events table, each offset {@code shift} ingest batches off.
+     */
+    Map<Sink, List<Path>> icebergOnly(StackFixture f, int shift) throws Exception {
         Map<Sink, List<Path>> copies;
         try (TestWarehouse w = new TestWarehouse(f.root());
              Connection duckdb = new org.duckdb.DuckDBDriver().connect("jdbc:duckdb:", new java.util.Properties())) {
-            copies = w.copyOf(f.root(), duckdb);
+            copies = w.copyOf(f.root(), duckdb, shift);
         }
         Files.move(f.root().resolve(DataRoot.PARQUET), f.root().resolve("parquet-moved-away"));
         return copies;
     }
+
+    Map<Sink, List<Path>> icebergOnly(StackFixture f) throws Exception {
+        return icebergOnly(f, 0);
+    }
+
+    /** Link 3's checks: they read pv_accounted, which on Iceberg keys each event by the ingest batch that wrote it. */
+    static final List<String> LINK_THREE = List.of("completeness", "hll_vs_exact", HourlyHllCheck.NAME,
+            "reconciliation_events_pv");
 
     @Test
     void everyCheckAndEveryHourOfUvIsTheSameOnTheIcebergCopyOfTheParquetOutput() throws Exception {
@@ -85,7 +96,105 @@ class IcebergChecksTest {
         }
         assertThat(iceberg.get(CommittedFilesPresent.NAME).detail())
                 .isEqualTo("0 files named by the tables' manifests are missing on disk");
+        // As the job leaves an Iceberg root: offsets name snapshots, no file-source log, a compaction's REPLACE.
+        Path windows = f.root().resolve("chk/windows");
+        assertThat(Files.readAllLines(windows.resolve("offsets/3")).get(2)).contains("\"snapshot_id\":");
+        assertThat(io.streamingclicks.accounting.spark.FileSourceLog.readLog(windows)).isEmpty();
+        try (TestWarehouse w = new TestWarehouse(f.root())) {
+            assertThat(w.table(Sink.EVENTS).snapshots()).extracting(org.apache.iceberg.Snapshot::operation)
+                    .contains("append", "replace");
+        }
+        for (String check : LINK_THREE) {
+            assertThat(iceberg.get(check).status()).as(iceberg.get(check).toString()).isEqualTo(Status.PASS);
+        }
         assertThat(icebergHours).isNotEmpty().isEqualTo(parquetHours);
+    }
+
+    /**
+     * The SQL of link 3 on the tables (pv_accounted: events_read against windows_batches) gives the answer of the
+     * Java definition, accounting's {@code Link3.ofTable}, per sealed window: counted and dropped as late.
+     */
+    @Test
+    void linkThreeInSqlIsTheJavaDefinitionOnTheTables() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data")).write();
+        icebergOnly(f);
+        Path chk = f.root().resolve(DataRoot.CHECKPOINTS);
+        io.streamingclicks.accounting.spark.CheckpointLog windows = io.streamingclicks.accounting.spark.CheckpointLog
+                .read(chk.resolve("windows"));
+        io.streamingclicks.accounting.spark.IngestBatches ingest = new io.streamingclicks.accounting.spark
+                .IngestBatches(io.streamingclicks.accounting.spark.CheckpointLog.read(chk.resolve("ingest")), Map.of());
+        List<io.streamingclicks.accounting.iceberg.TableSnapshot> snapshots = new java.util.ArrayList<>();
+        try (TestWarehouse w = new TestWarehouse(f.root())) {
+            for (org.apache.iceberg.Snapshot s : w.table(Sink.EVENTS).snapshots()) {
+                snapshots.add(new io.streamingclicks.accounting.iceberg.TableSnapshot(s.snapshotId(), s.parentId(),
+                        s.operation(), s.summary()));
+            }
+        }
+        var highWater = new io.streamingclicks.accounting.iceberg.IngestHighWater(snapshots,
+                TestWarehouse.INGEST_QUERY_ID);
+        Map<Long, long[]> sql = new java.util.TreeMap<>();
+        List<io.streamingclicks.accounting.links.Link3.TableEvent> events = new java.util.ArrayList<>();
+        try (Harness h = new Harness(f.root(), ICEBERG); Workspace ws = open(h)) {
+            for (Map<String, Object> r : ws.rows("pv_accounting")) {
+                sql.put(((Instant) r.get("window_start")).toEpochMilli(), new long[]{(Long) r.get("expected_pv"),
+                        (Long) r.get("late_events")});
+            }
+            try (var st = ws.connection().createStatement();
+                 var rs = st.executeQuery("SELECT ws_ms, kafka_partition, kafka_offset FROM events")) {
+                while (rs.next()) {
+                    var b = ingest.ofKafka(rs.getInt(2), rs.getLong(3));
+                    events.add(new io.streamingclicks.accounting.links.Link3.TableEvent(
+                            b.isPresent() ? b.getAsLong() : null, Instant.ofEpochMilli(rs.getLong(1))));
+                }
+            }
+        }
+        Map<Long, long[]> java = new java.util.TreeMap<>();
+        io.streamingclicks.accounting.links.Link3.ofTable(windows, highWater, StackFixture.WINDOW, events).windows()
+                .forEach((start, w) -> {
+                    if (start.plus(StackFixture.WINDOW).toEpochMilli() <= windows.committedWatermark()) {
+                        java.put(start.toEpochMilli(), new long[]{w.counted(), w.droppedLate()});
+                    }
+                });
+        assertThat(sql).isNotEmpty();
+        assertThat(sql.keySet()).isEqualTo(java.keySet());
+        sql.forEach((w, n) -> assertThat(n).as("window %s", Instant.ofEpochMilli(w)).containsExactly(java.get(w)));
+        assertThat(sql.values().stream().mapToLong(n -> n[1]).sum()).as("the fixture's late events").isEqualTo(3);
+    }
+
+    /**
+     * Shown able to fail: an event lost from the events table (pv counted it) fails the reconciliation on Iceberg as
+     * on Parquet.
+     */
+    @Test
+    void aCountedEventMissingFromTheEventsTableFailsTheReconciliation() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data"));
+        f.dropOneEvent = true;
+        f.write();
+        icebergOnly(f);
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            CheckResult r = Harness.byName(h.runAll()).get("reconciliation_events_pv");
+            assertThat(r.status()).as(r.toString()).isEqualTo(Status.FAIL);
+            assertThat(r.value()).isEqualTo(1.0);
+            assertThat(r.detail()).contains("pv 30 but 29 events counted");
+        }
+    }
+
+    /**
+     * Shown able to fail: with every windows batch's offset one ingest batch behind, the events of the batch that
+     * read up to the boundary are taken as late; pv counted them, so the reconciliation fails, and the events it
+     * names as late grow.
+     */
+    @Test
+    void aBoundaryOneIngestBatchOffFailsTheReconciliation() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data")).write();
+        icebergOnly(f, -1);
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            CheckResult r = Harness.byName(h.runAll()).get("reconciliation_events_pv");
+            assertThat(r.status()).as(r.toString()).isEqualTo(Status.FAIL);
+            assertThat(r.value()).isEqualTo(1.0);
+            // the fixture's 3 late events, and the one that arrived in the very batch that sealed its window
+            assertThat(r.detail()).contains("4 events dropped as late").contains("but 27 events counted");
+        }
     }
 
     @Test
