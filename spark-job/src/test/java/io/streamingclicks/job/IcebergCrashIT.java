@@ -11,6 +11,7 @@ import io.streamingclicks.job.support.IcebergRoot;
 import io.streamingclicks.job.support.JobProcess;
 import io.streamingclicks.job.support.JobProcesses;
 import io.streamingclicks.job.support.SharedKafka;
+import io.streamingclicks.job.support.TableLink3;
 import io.streamingclicks.kafka.KafkaCluster;
 import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
@@ -44,13 +45,15 @@ import static org.awaitility.Awaitility.await;
  * record (query id, batch id) skips it, the others write it once, and a commit that never reached the catalog's
  * compare-and-set leaves files no snapshot names. After each restart, once both queries are idle: no duplicate key in
  * any table, each (query, batch) in at most one snapshot per table, link 2 exact over events and quarantine, pv exact
- * per (window, page) for every sealed window against the events sent (none late, so every one is counted).
+ * per (window, page) for every sealed window against the events sent (none late, so every one is counted), link 3
+ * exact on the tables.
  */
 @ExtendWith(SharedKafka.class)
 class IcebergCrashIT {
 
     /** The order in which a windows batch writes its tables (WindowsBatch). */
     private static final List<String> WINDOWS_ORDER = List.of("pv", "uv", "topn");
+    private static final Duration WINDOW = Duration.ofMinutes(1);
     private static final Duration WATERMARK = Duration.ofMinutes(1);
     /** Event time per send: less than the watermark, so no part of a send read by a later batch is ever late. */
     private static final Duration SLICE = Duration.ofSeconds(10);
@@ -266,7 +269,7 @@ class IcebergCrashIT {
         long watermark = Checkpoints.committedWatermarkMs(root.resolve("chk/windows"));
         Map<String, Long> expected = new TreeMap<>();
         expectedPv.forEach((k, v) -> {
-            if (Instant.parse(k.substring(0, k.indexOf('|'))).plus(Duration.ofMinutes(1)).toEpochMilli()
+            if (Instant.parse(k.substring(0, k.indexOf('|'))).plus(WINDOW).toEpochMilli()
                     <= watermark) {
                 expected.put(k, v);
             }
@@ -278,8 +281,12 @@ class IcebergCrashIT {
                 Instant.ofEpochMilli(watermark)).isEqualTo(expected);
         assertThat(tables.rows("uv", "select distinct window_start from t")).as("windows in uv")
                 .hasSameSizeAs(tables.rows("pv", "select distinct window_start from t"));
-        System.out.printf("idle and once at %s: %d events and quarantined, %d pv rows, windows sealed to %s%n",
-                Instant.now(), reads.size(), actual.size(), Instant.ofEpochMilli(watermark));
+
+        // Link 3: Σpv of each sealed window is the events the windows query counted (here all of them: none late).
+        Map<Instant, Long> counted = TableLink3.assertPvIsTheCountedEvents(tables, WINDOW);
+        System.out.printf("idle and once at %s: %d events and quarantined, %d pv rows, windows sealed to %s,"
+                + " link 3 over %d windows%n", Instant.now(), reads.size(), actual.size(),
+                Instant.ofEpochMilli(watermark), counted.size());
     }
 
     private long pvSum() {
