@@ -40,18 +40,32 @@ public final class TableLink3 {
      * Σpv(w) = the events of w that the windows query counted. Returns the counted events per sealed window.
      */
     public static Map<Instant, Long> assertPvIsTheCountedEvents(JobRun run, Duration window) {
+        return assertPvIsTheCountedEvents(run.spark, run.checkpoint("ingest"), run.checkpoint("windows"), window);
+    }
+
+    /** As {@link #assertPvIsTheCountedEvents(JobRun, Duration)}, on the tables of a job running in another process. */
+    public static Map<Instant, Long> assertPvIsTheCountedEvents(IcebergRoot tables, Duration window) {
+        try {
+            return assertPvIsTheCountedEvents(tables.spark, tables.root.resolve("chk/ingest"),
+                    tables.root.resolve("chk/windows"), window);
+        } finally {
+            SparkSession.setActiveSession(TestSpark.get());
+        }
+    }
+
+    private static Map<Instant, Long> assertPvIsTheCountedEvents(SparkSession spark, Path ingestChk, Path windowsChk,
+                                                                 Duration window) {
         // Checkpoints before the tables: every snapshot an offset names is then in the table, and every batch the
         // windows checkpoint calls committed has its pv rows in the table.
-        CheckpointLog windows = CheckpointLog.read(run.checkpoint("windows"));
-        Path ingestChk = run.checkpoint("ingest");
+        CheckpointLog windows = CheckpointLog.read(windowsChk);
         IngestBatches ingest = new IngestBatches(CheckpointLog.read(ingestChk), FileSourceLog.read(ingestChk));
         String ingestId = QueryId.read(ingestChk).orElseThrow(() -> new AssertionError(ingestChk + " has no id"));
         Long sealed = windows.committedWatermark();
         assertThat(sealed).as("the windows query has committed a batch").isNotNull();
 
-        SparkSession.setActiveSession(run.spark);
+        SparkSession.setActiveSession(spark);
         List<TableSnapshot> snapshots = new ArrayList<>();
-        for (Row r : run.spark.sql("select snapshot_id, parent_id, operation, summary from "
+        for (Row r : spark.sql("select snapshot_id, parent_id, operation, summary from "
                 + Tables.name("events") + ".snapshots").collectAsList()) {
             snapshots.add(new TableSnapshot(r.getLong(0), r.isNullAt(1) ? null : r.getLong(1), r.getString(2),
                     r.getJavaMap(3)));
@@ -59,9 +73,9 @@ public final class TableLink3 {
         IngestHighWater highWater = new IngestHighWater(snapshots, ingestId);
 
         long w = window.toSeconds();
-        boolean files = Arrays.asList(run.spark.table(Tables.name("events")).columns()).contains("source_file");
+        boolean files = Arrays.asList(spark.table(Tables.name("events")).columns()).contains("source_file");
         List<Link3.TableEvent> events = new ArrayList<>();
-        for (Row r : Tables.rows(run.spark, "events", ("select timestamp_seconds(floor(unix_seconds(event_time) / %d)"
+        for (Row r : Tables.rows(spark, "events", ("select timestamp_seconds(floor(unix_seconds(event_time) / %d)"
                 + " * %d), kafka_partition, kafka_offset, %s from t").formatted(w, w,
                 files ? "source_file" : "cast(null as string)"))) {
             OptionalLong batch = r.isNullAt(1) ? ingest.ofFile(r.getString(3))
@@ -72,7 +86,7 @@ public final class TableLink3 {
         Link3 link3 = Link3.ofTable(windows, highWater, window, events);
 
         Map<Instant, Long> pvSums = new TreeMap<>();
-        Tables.rows(run.spark, "pv", "select window_start, sum(pv) from t group by 1")
+        Tables.rows(spark, "pv", "select window_start, sum(pv) from t group by 1")
                 .forEach(r -> pvSums.put(r.getTimestamp(0).toInstant(), r.getLong(1)));
         Map<Instant, Long> counted = new TreeMap<>();
         Map<Instant, Long> actual = new TreeMap<>();
