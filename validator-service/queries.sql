@@ -115,19 +115,28 @@ UNION ALL SELECT 'windows', * FROM checkpoint_file_batches(getvariable('data_dir
 CREATE OR REPLACE TEMP TABLE source_files AS
 SELECT 'ingest' AS query, * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/ingest')
 UNION ALL SELECT 'windows', * FROM checkpoint_source_files(getvariable('data_dir') || '/chk/windows');
--- Link 3's sides (pv_accounted): each committed windows batch with how far it had read (here its source log's
--- logOffset: the CLI reads the Parquet format), and what each ingest batch read (the Iceberg format's key; the
--- service fills it from chk/ingest there).
+-- Link 3's sides (pv_accounted): each committed windows batch with how far it had read (on Parquet its source log's
+-- logOffset, read here), and what each ingest batch read (the Iceberg format's key). On Iceberg they come from the
+-- tables' snapshots, which DuckDB cannot plan: make sql-files binds them (link3_windows, link3_ingest,
+-- events_read_by) before this block, as it binds the files.
+SET VARIABLE events_read_by = coalesce(getvariable('events_read_by'), 'events_file');
 CREATE OR REPLACE TEMP TABLE windows_batches AS
-SELECT batch_id, watermark_ms, end_log_offset AS read_to FROM file_batches WHERE query = 'windows';
-CREATE OR REPLACE TEMP TABLE ingest_reads (kafka_partition INTEGER, end_offset BIGINT, source_file VARCHAR, batch_id BIGINT);
-SET VARIABLE events_read_by = 'events_file';
+SELECT batch_id, watermark_ms, end_log_offset AS read_to FROM file_batches
+WHERE query = 'windows' AND getvariable('events_read_by') = 'events_file'
+UNION ALL
+SELECT w.batch_id, w.watermark_ms, w.read_to
+FROM (SELECT unnest(coalesce(getvariable('link3_windows'),
+        []::STRUCT(batch_id BIGINT, watermark_ms BIGINT, read_to BIGINT)[])) AS w);
+CREATE OR REPLACE TEMP TABLE ingest_reads AS
+SELECT r.kafka_partition, r.end_offset, r.source_file, r.batch_id
+FROM (SELECT unnest(coalesce(getvariable('link3_ingest'),
+        []::STRUCT(kafka_partition INTEGER, end_offset BIGINT, source_file VARCHAR, batch_id BIGINT)[])) AS r);
 -- Every file in the landing directory that the file source can read (it skips names starting with . or _).
 SET VARIABLE landing_files = (SELECT list(file ORDER BY file) FROM glob(getvariable('data_dir') || '/landing/*')
                               WHERE NOT regexp_matches(file, '/[._][^/]*$'));
 -- Sealed: the windows query's committed watermark (it writes uv, pv and topn of a window together; never the wall
 -- clock).
-SET VARIABLE sealed_ms = (SELECT max(watermark_ms) FROM file_batches WHERE query = 'windows');
+SET VARIABLE sealed_ms = (SELECT max(watermark_ms) FROM windows_batches);
 
 -- name: views
 -- The committed files named by the list in variable files_var, or no rows of the columns cols when the list is

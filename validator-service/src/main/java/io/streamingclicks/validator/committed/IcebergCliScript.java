@@ -14,6 +14,8 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.Warehouse;
 import io.streamingclicks.validator.config.ValidatorSettings;
+import io.streamingclicks.validator.pipeline.LinkThreeSides;
+import io.streamingclicks.validator.pipeline.SnapshotReader;
 
 /**
  * {@code make sql-files}: the duckdb CLI's way into the Iceberg tables. DuckDB without its iceberg extension (the
@@ -76,8 +78,32 @@ public final class IcebergCliScript {
             script.append('\n').append("SET VARIABLE ").append(sink.dir()).append("_files = ")
                     .append(list(f.files())).append(";\n");
         }
+        linkThree(asOf == null ? LinkThreeSides.of(SnapshotReader.read(settings, current)) : null, script);
         out.print(script);
         return 0;
+    }
+
+    /**
+     * Link 3's sides of the current snapshots and checkpoints, which {@code cli_setup} turns into
+     * {@code windows_batches} and {@code ingest_reads}. For an older snapshot ({@code AS_OF}) none: the checkpoints
+     * hold the present, so {@code pv_accounted} is empty rather than wrong.
+     */
+    private static void linkThree(LinkThreeSides sides, StringBuilder script) {
+        script.append("-- Link 3: how far each committed windows batch read, what each ingest batch read")
+                .append(sides == null ? " (not for an older snapshot: the checkpoints hold the present)" : "")
+                .append('\n').append("SET VARIABLE events_read_by = 'ingest_batch';\n");
+        List<String> windows = sides == null ? List.of() : sides.windows().stream()
+                .map(w -> "{'batch_id': " + w.batchId() + ", 'watermark_ms': " + w.watermarkMs() + ", 'read_to': "
+                        + w.readTo() + "}").toList();
+        script.append("SET VARIABLE link3_windows = [").append(String.join(",\n  ", windows))
+                .append("]::STRUCT(batch_id BIGINT, watermark_ms BIGINT, read_to BIGINT)[];\n");
+        List<String> ingest = sides == null ? List.of() : sides.ingest().stream()
+                .map(r -> "{'kafka_partition': " + r.kafkaPartition() + ", 'end_offset': " + r.endOffset()
+                        + ", 'source_file': " + (r.sourceFile() == null ? "NULL" : literal(r.sourceFile()))
+                        + ", 'batch_id': " + r.batchId() + "}").toList();
+        script.append("SET VARIABLE link3_ingest = [").append(String.join(",\n  ", ingest))
+                .append("]::STRUCT(kafka_partition INTEGER, end_offset BIGINT, source_file VARCHAR,"
+                        + " batch_id BIGINT)[];\n");
     }
 
     private static String list(List<Path> files) {

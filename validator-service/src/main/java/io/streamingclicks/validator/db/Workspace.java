@@ -19,10 +19,10 @@ import java.util.Objects;
 import java.util.Set;
 
 import io.streamingclicks.accounting.spark.BatchOffsets;
-import io.streamingclicks.accounting.spark.IngestBatches;
 import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.UvPrecision;
+import io.streamingclicks.validator.pipeline.LinkThreeSides;
 import io.streamingclicks.validator.pipeline.OutputSnapshot;
 
 /**
@@ -276,8 +276,8 @@ public final class Workspace implements AutoCloseable {
      * landing file), by which an events row is keyed; {@code events_read_by} says which key applies.
      */
     private void loadLinkThree(OutputSnapshot snap) throws SQLException {
-        boolean table = snap.windowsReadTable();
-        setSnapshotVar("events_read_by", table ? "ingest_batch" : "events_file");
+        LinkThreeSides sides = LinkThreeSides.of(snap);
+        setSnapshotVar("events_read_by", sides.eventsReadBy());
         try (Statement s = c.createStatement()) {
             s.execute("CREATE OR REPLACE TEMP TABLE windows_batches (batch_id BIGINT, watermark_ms BIGINT,"
                     + " read_to BIGINT)");
@@ -285,34 +285,20 @@ public final class Workspace implements AutoCloseable {
                     + " source_file VARCHAR, batch_id BIGINT)");
         }
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO windows_batches VALUES (?, ?, ?)")) {
-            for (BatchOffsets b : snap.batches().getOrDefault(Query.WINDOWS, List.of())) {
-                if (b.committed() && (table ? b.tableOffset() != null : b.fileLogOffset() != null)) {
-                    ps.setLong(1, b.batchId());
-                    ps.setLong(2, b.watermarkMs());
-                    ps.setObject(3, table ? snap.windowsReadTo().get(b.batchId()) : b.fileLogOffset());
-                    ps.addBatch();
-                }
+            for (LinkThreeSides.WindowsRead w : sides.windows()) {
+                ps.setLong(1, w.batchId());
+                ps.setLong(2, w.watermarkMs());
+                ps.setObject(3, w.readTo());
+                ps.addBatch();
             }
             ps.executeBatch();
         }
-        if (!table) {
-            return;
-        }
-        IngestBatches ingest = new IngestBatches(snap.batches().getOrDefault(Query.INGEST, List.of()),
-                snap.sourceFiles().getOrDefault(Query.INGEST, Map.of()));
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO ingest_reads VALUES (?, ?, ?, ?)")) {
-            for (IngestBatches.KafkaRange r : ingest.kafkaRanges()) {
-                ps.setInt(1, r.partition());
-                ps.setLong(2, r.endOffset());
-                ps.setString(3, null);
+            for (LinkThreeSides.IngestRead r : sides.ingest()) {
+                ps.setObject(1, r.kafkaPartition());
+                ps.setObject(2, r.endOffset());
+                ps.setString(3, r.sourceFile());
                 ps.setLong(4, r.batchId());
-                ps.addBatch();
-            }
-            for (Map.Entry<String, Long> f : ingest.files().entrySet()) {
-                ps.setObject(1, null);
-                ps.setObject(2, null);
-                ps.setString(3, f.getKey());
-                ps.setLong(4, f.getValue());
                 ps.addBatch();
             }
             ps.executeBatch();
