@@ -1,5 +1,6 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.job.maintenance.CompactCommand;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.options.UsageException;
 import io.streamingclicks.job.source.ClickSource;
@@ -28,6 +29,16 @@ public final class Main {
     public static void main(String[] args) throws InterruptedException {
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(JobOptions.usage());
+            return;
+        }
+        if (args.length > 0 && args[0].equals(JobOptions.COMPACT)) {
+            try {
+                System.exit(CompactCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+            } catch (UsageException e) {
+                System.err.println("error: " + e.getMessage() + "\n");
+                System.err.println(JobOptions.usage());
+                System.exit(2);
+            }
             return;
         }
         JobOptions options;
