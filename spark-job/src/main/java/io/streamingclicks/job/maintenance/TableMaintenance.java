@@ -8,6 +8,7 @@ import org.apache.iceberg.actions.DeleteOrphanFiles;
 import org.apache.iceberg.actions.ExpireSnapshots;
 import org.apache.iceberg.actions.RewriteDataFiles;
 import org.apache.iceberg.exceptions.CommitFailedException;
+import org.apache.iceberg.exceptions.ValidationException;
 import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.spark.actions.SparkActions;
@@ -164,15 +165,17 @@ public final class TableMaintenance {
     }
 
     /**
-     * A commit that lost its race: SQLITE_BUSY (nothing committed) or Iceberg's commit retries exhausted under a fast
-     * stream of appends. The step is computed again on the table as it is now.
+     * A commit that lost its race: SQLITE_BUSY (nothing committed), Iceberg's commit retries exhausted under a fast
+     * stream of appends, or a rewrite whose files another maintenance run rewrote first (a ValidationException). The
+     * step is computed again on the table as it is now; a validation failure that stays is reported after the last
+     * attempt.
      */
     private <T> T retrying(String table, String step, Supplier<T> action) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return action.get();
             } catch (RuntimeException e) {
-                if (attempt >= ATTEMPTS || !(IcebergSink.busy(e) || commitFailed(e))) {
+                if (attempt >= ATTEMPTS || !(IcebergSink.busy(e) || lostRace(e))) {
                     throw e;
                 }
                 LOG.warn("maintenance of {}: {} lost a commit race (attempt {} of {}): {}", tables.name(table), step,
@@ -181,9 +184,9 @@ public final class TableMaintenance {
         }
     }
 
-    private static boolean commitFailed(Throwable e) {
+    private static boolean lostRace(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof CommitFailedException) {
+            if (t instanceof CommitFailedException || t instanceof ValidationException) {
                 return true;
             }
         }
