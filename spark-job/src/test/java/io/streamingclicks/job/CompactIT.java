@@ -73,8 +73,8 @@ class CompactIT {
     private static final Duration LATE_MAX = Duration.ofSeconds(15);
     /** On-time events start a minute of event time (15 s of wall time) before the hour. */
     private static final Instant HOUR = T.plus(Duration.ofHours(1));
-    private static final Pattern REPORT = Pattern.compile(
-            "^table clicks\\.clicks\\.(\\w+): (\\d+) data files, \\d+ bytes before, (\\d+) data files");
+    private static final Pattern REPORT = Pattern.compile("^table clicks\\.clicks\\.(\\w+): (\\d+) data files, \\d+ bytes"
+            + " before, (\\d+) data files, \\d+ bytes after \\(rewrote (\\d+) into (\\d+)");
     private static final Pattern SNAPSHOT_ID = Pattern.compile("\"snapshot_id\"\\s*:\\s*(-?\\d+)");
 
     private final KafkaCluster cluster;
@@ -95,6 +95,11 @@ class CompactIT {
                 "--data-dir", root.toString(), "--format", "iceberg", "--topn", "3", "--trigger", "500 ms",
                 "--window", WINDOW.toSeconds() + " seconds", "--watermark", WATERMARK.toSeconds() + " seconds");
         SparkSession spark = TestSpark.get().newSession();
+        try (Events warm = new Events(cluster.bootstrapServers(), topic)) {
+            // The job is up before the traffic starts, so the past hour gets a file per batch, not one backlog.
+            warm.send("warm", "/warm", HOUR.minus(Duration.ofMinutes(5)));
+        }
+        job.awaitCommitted("ingest", 1, Duration.ofSeconds(120));
         long sent;
         Instant frontier;
         try (SteadyLateTraffic traffic = new SteadyLateTraffic(cluster.bootstrapServers(), topic,
@@ -103,14 +108,18 @@ class CompactIT {
             // The first compaction starts once the past hour gets no more rows: its files are the ones to rewrite.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
                     .until(() -> traffic.frontier().isAfter(HOUR.plus(LATE_MAX).plusSeconds(5)));
-            job.awaitCommitted("ingest", traffic.sent(), Duration.ofSeconds(120));
+            job.awaitCommitted("ingest", traffic.sent() + 1, Duration.ofSeconds(120));
             IcebergTables tables = IcebergTables.open(spark, DataRoot.of(root.toString()));
+            long pastHourFiles = filesInHour(tables.load("events"), HOUR.minus(Duration.ofHours(1)));
 
-            // 1: rewrite only (nothing is an hour old), racing late appends into the past hour.
-            Map<String, long[]> filesBeforeAfter = compact(root, "first", "--snapshot-retention", "PT1H");
+            // 1: rewrite only (nothing is an hour old), while the job appends to the new hour.
+            Map<String, long[]> report = compact(root, "first", "--snapshot-retention", "PT1H");
             job.assertAlive();
-            assertThat(filesBeforeAfter.get("events")).as("events data files before and after the first compaction")
-                    .satisfies(f -> assertThat(f[1]).isLessThan(f[0]));
+            assertThat(report.get("events")[2]).as("events files rewritten (of %d in the past hour)", pastHourFiles)
+                    .isGreaterThan(report.get("events")[3]);
+            assertThat(filesInHour(tables.load("events"), HOUR.minus(Duration.ofHours(1))))
+                    .as("events files in the past hour after the first compaction, %d before", pastHourFiles)
+                    .isEqualTo(1).isLessThan(pastHourFiles);
             for (DataRoot.Sink sink : DataRoot.Sink.values()) {
                 assertReplacesKeepTheirParentsRows(tables.load(sink.dir()));
             }
@@ -165,7 +174,7 @@ class CompactIT {
         assertThat(Tables.rows(spark, "events", "select count(*), count(distinct event_id),"
                 + " count(distinct kafka_partition, kafka_offset) from t").get(0))
                 .satisfies(r -> assertThat(List.of(r.getLong(0), r.getLong(1), r.getLong(2)))
-                        .containsOnly(sent + 1));
+                        .containsOnly(sent + 2)); // and the warm-up and clock events
         String windowOf = "timestamp_millis(floor(unix_millis(event_time) / %d) * %d)"
                 .formatted(WINDOW.toMillis(), WINDOW.toMillis());
         Map<String, Long> expected = perWindowAndPage(Tables.rows(spark, "events", "select " + windowOf
@@ -181,7 +190,10 @@ class CompactIT {
                 .as("a window twice in uv").isEmpty();
     }
 
-    /** Runs the maintenance command in a JVM of its own; its per-table files (before, after), by table. */
+    /**
+     * Runs the maintenance command in a JVM of its own; per table its report's numbers: data files before and after
+     * (the stream adds files meanwhile), files rewritten and the files they became.
+     */
     private Map<String, long[]> compact(Path root, String name, String... options) throws IOException {
         Path dir = tmp.resolve("compact-" + name);
         List<String> args = new java.util.ArrayList<>(List.of("compact", "--data-dir", root.toString()));
@@ -193,7 +205,8 @@ class CompactIT {
         for (String line : Files.readAllLines(compact.log())) {
             Matcher m = REPORT.matcher(line);
             if (m.find()) {
-                files.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3))});
+                files.put(m.group(1), new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                        Long.parseLong(m.group(4)), Long.parseLong(m.group(5))});
                 System.out.println("CompactIT " + name + ": " + line);
             }
         }
@@ -235,6 +248,20 @@ class CompactIT {
             out.put(sink.dir(), byQuery);
         }
         return out;
+    }
+
+    /** The table's current data files in the hour partition starting at {@code hour}. */
+    private static long filesInHour(Table table, Instant hour) throws IOException {
+        int ordinal = (int) (hour.getEpochSecond() / 3600);
+        long n = 0;
+        try (var tasks = table.newScan().planFiles()) {
+            for (var t : tasks) {
+                if (Integer.valueOf(ordinal).equals(t.file().partition().get(0, Integer.class))) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 
     private static Map<Long, Long> snapshots(Table table) {
