@@ -71,7 +71,7 @@ class CompactIT {
      * seconds of event time into one send: every event is counted.
      */
     private static final Duration LATE_MAX = Duration.ofSeconds(15);
-    /** On-time events start a minute of event time (15 s of wall time) before the hour. */
+    /** On-time events start 40 s of event time (10 s of wall time) before this hour. */
     private static final Instant HOUR = T.plus(Duration.ofHours(1));
     private static final Pattern REPORT = Pattern.compile("^table clicks\\.clicks\\.(\\w+): (\\d+) data files, \\d+ bytes"
             + " before, (\\d+) data files, \\d+ bytes after \\(rewrote (\\d+) into (\\d+)");
@@ -103,7 +103,7 @@ class CompactIT {
         long sent;
         Instant frontier;
         try (SteadyLateTraffic traffic = new SteadyLateTraffic(cluster.bootstrapServers(), topic,
-                new SteadyLateTraffic.Shape(HOUR.minus(Duration.ofMinutes(1)), SPEED, PER_SECOND, 0.3,
+                new SteadyLateTraffic.Shape(HOUR.minusSeconds(40), SPEED, PER_SECOND, 0.3,
                         Duration.ofSeconds(2), LATE_MAX), 7)) {
             // The first compaction starts once the past hour gets no more rows: its files are the ones to rewrite.
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
@@ -152,8 +152,12 @@ class CompactIT {
             assertThat(oldOrphan).as("an orphan two hours old").doesNotExist();
             assertThat(newOrphan).as("an orphan a minute old").exists();
 
-            Thread.sleep(3_000); // live traffic over the expired table: the windows query goes on from its offset
-            job.assertAlive();
+            // Live traffic over the expired table: the windows query plans and commits its next batches from there.
+            long windowsBatch = lastCommit(root.resolve("chk/windows"));
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+                job.assertAlive();
+                return lastCommit(root.resolve("chk/windows")) >= windowsBatch + 2;
+            });
             traffic.close();
             sent = traffic.sent();
             frontier = traffic.frontier();
@@ -273,14 +277,17 @@ class CompactIT {
     /** The snapshot named by the windows query's offset of its last committed batch (chk/windows, line 3). */
     private static long windowsResumeSnapshot(Path root) throws IOException {
         Path chk = root.resolve("chk/windows");
-        long batch;
-        try (Stream<Path> s = Files.list(chk.resolve("commits"))) {
-            batch = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToLong(Long::parseLong)
-                    .max().orElseThrow();
-        }
+        long batch = lastCommit(chk);
         Matcher m = SNAPSHOT_ID.matcher(Files.readString(chk.resolve("offsets").resolve(Long.toString(batch))));
         assertThat(m.find()).as("a snapshot id in chk/windows/offsets/%d", batch).isTrue();
         return Long.parseLong(m.group(1));
+    }
+
+    private static long lastCommit(Path checkpoint) throws IOException {
+        try (Stream<Path> s = Files.list(checkpoint.resolve("commits"))) {
+            return s.map(p -> p.getFileName().toString()).filter(n -> n.matches("\\d+")).mapToLong(Long::parseLong)
+                    .max().orElse(-1);
+        }
     }
 
     private static Path orphan(Path file, Duration age) throws IOException {
