@@ -141,8 +141,9 @@ public final class ClickJob {
         if (tables == null || !o.compactsInJob()) {
             return null;
         }
-        return CompactSchedule.start(new TableMaintenance(spark, tables, o.dataRoot(),
-                o.checkpoint(Query.WINDOWS), o.snapshotRetention()), o.compactEvery());
+        TableMaintenance maintenance = new TableMaintenance(spark, tables, o.dataRoot(),
+                o.checkpoint(Query.WINDOWS), o.snapshotRetention());
+        return CompactSchedule.start(maintenance::run, o.compactEvery());
     }
 
     private static String ingestShape(JobOptions o, ClickSource source, ParsedClicks parsed) {

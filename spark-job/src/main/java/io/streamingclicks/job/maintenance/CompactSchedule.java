@@ -22,8 +22,11 @@ public final class CompactSchedule implements AutoCloseable {
         this.executor = executor;
     }
 
-    /** The first run is one interval after the start: a job that starts should stream first. */
-    public static CompactSchedule start(TableMaintenance maintenance, Duration every) {
+    /**
+     * Runs {@code maintenance} (the job passes {@link TableMaintenance#run}) every {@code every}, the first time one
+     * interval after the start: a job that starts should stream first.
+     */
+    public static CompactSchedule start(Runnable maintenance, Duration every) {
         ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "iceberg-maintenance");
             t.setDaemon(true);
@@ -35,7 +38,7 @@ public final class CompactSchedule implements AutoCloseable {
         return new CompactSchedule(executor);
     }
 
-    private static void runOnce(TableMaintenance maintenance, Duration every) {
+    private static void runOnce(Runnable maintenance, Duration every) {
         try {
             maintenance.run();
         } catch (Throwable e) {
