@@ -46,7 +46,7 @@ import static org.awaitility.Awaitility.await;
  * {@code make compact} while the job streams with {@code --format iceberg} (docs/iceberg.md, Maintenance): the
  * command's entry point runs twice in a JVM of its own (the shaded jar, as {@code make compact} runs it) while live
  * traffic with late events goes on, the first time with a long retention (rewrite only), the second with a retention
- * of one second (every snapshot the job does not need is expired). Event time crosses an hour early in the run, so
+ * of zero (every snapshot the job does not need is expired). Event time crosses an hour early in the run, so
  * the past hour's small files are rewritten while the job appends to the table.
  * <p>
  * The job must not notice: it never fails, each REPLACE snapshot holds the rows of its parent, and afterwards pv is
@@ -64,14 +64,14 @@ class CompactIT {
 
     private static final Duration WINDOW = Duration.ofSeconds(10);
     private static final Duration WATERMARK = Duration.ofSeconds(30);
-    private static final int SPEED = 4;
+    private static final int SPEED = 6;
     private static final int PER_SECOND = 150;
     /**
      * Late events are at most this far behind, well inside the watermark even when a hiccup of the sender puts a few
      * seconds of event time into one send: every event is counted.
      */
     private static final Duration LATE_MAX = Duration.ofSeconds(15);
-    /** On-time events start 40 s of event time (10 s of wall time) before this hour. */
+    /** On-time events start 40 s of event time (7 s of wall time) before this hour. */
     private static final Instant HOUR = T.plus(Duration.ofHours(1));
     private static final Pattern REPORT = Pattern.compile("^table clicks\\.clicks\\.(\\w+): (\\d+) data files, \\d+ bytes"
             + " before, (\\d+) data files, \\d+ bytes after \\(rewrote (\\d+) into (\\d+)");
@@ -124,13 +124,13 @@ class CompactIT {
                 assertReplacesKeepTheirParentsRows(tables.load(sink.dir()));
             }
 
-            // 2: expire everything the job does not need; orphans two hours and one minute old.
+            // 2: expire everything the job does not need (retention 0); orphans two hours and one minute old.
             Path data = root.resolve("warehouse/clicks/events/data");
             Path oldOrphan = orphan(data.resolve("orphan-old.parquet"), Duration.ofHours(2));
             Path newOrphan = orphan(data.resolve("orphan-new.parquet"), Duration.ofMinutes(1));
             Map<String, Map<String, Long>> newestBatches = newestBatchPerQuery(tables);
             Map<Long, Long> eventsSnapshots = snapshots(tables.load("events"));
-            compact(root, "second", "--snapshot-retention", "PT1S");
+            compact(root, "second", "--snapshot-retention", "PT0S");
             Instant after = Instant.now();
             job.assertAlive();
             Table events = tables.load("events");
@@ -139,7 +139,7 @@ class CompactIT {
             eventsSnapshots.forEach((id, at) -> {
                 if (events.snapshot(id) == null) {
                     assertThat(at).as("commit time of expired snapshot %s", id)
-                            .isLessThan(after.minusSeconds(1).toEpochMilli());
+                            .isLessThan(after.toEpochMilli());
                 }
             });
             long resume = windowsResumeSnapshot(root);

@@ -80,7 +80,6 @@ public final class TableMaintenance {
      */
     public List<Report> run() {
         SparkSession.setActiveSession(spark);
-        Instant started = Instant.now();
         Duration longest = LongestBatch.in(root.progress());
         Duration orphanAge = longest.compareTo(MIN_ORPHAN_AGE) > 0 ? longest : MIN_ORPHAN_AGE;
         List<Report> reports = new ArrayList<>();
@@ -91,7 +90,7 @@ public final class TableMaintenance {
                 continue;
             }
             try {
-                Report r = maintain(sink, started, orphanAge);
+                Report r = maintain(sink, orphanAge);
                 LOG.info("maintenance: {}", r.describe());
                 reports.add(r);
             } catch (RuntimeException e) {
@@ -105,13 +104,13 @@ public final class TableMaintenance {
         return reports;
     }
 
-    private Report maintain(DataRoot.Sink sink, Instant started, Duration orphanAge) {
+    private Report maintain(DataRoot.Sink sink, Duration orphanAge) {
         String name = sink.dir();
         TableFiles before = TableFiles.of(tables.load(name));
         String leftAlone = before.newestHour() == null ? null : "hour partition "
                 + Instant.ofEpochSecond(before.newestHour() * 3600L) + " left alone: the newest, still growing";
         RewriteDataFiles.Result rewrite = retrying(name, "rewrite", () -> rewrite(tables.load(name), before));
-        ExpiryPlan expiry = retrying(name, "expire", () -> expire(sink, started));
+        ExpiryPlan expiry = retrying(name, "expire", () -> expire(sink));
         Instant orphansOlderThan = Instant.now().minus(orphanAge);
         DeleteOrphanFiles.Result orphans = retrying(name, "orphans", () -> SparkActions.get(spark)
                 .deleteOrphanFiles(tables.load(name)).olderThan(orphansOlderThan.toEpochMilli()).execute());
@@ -142,11 +141,15 @@ public final class TableMaintenance {
         return action.execute();
     }
 
-    private ExpiryPlan expire(DataRoot.Sink sink, Instant started) {
-        Table table = tables.load(sink.dir());
+    /**
+     * The reader's position is read before the table: it only moves forward, so the snapshot it names is in the
+     * table loaded after it.
+     */
+    private ExpiryPlan expire(DataRoot.Sink sink) {
         ExpiryPlan.Reader reader = sink == DataRoot.Sink.EVENTS
                 ? ExpiryPlan.Reader.at(windowsResumeSnapshot()) : ExpiryPlan.NO_READER;
-        ExpiryPlan plan = ExpiryPlan.of(table, started.minus(retention).toEpochMilli(), reader);
+        Table table = tables.load(sink.dir());
+        ExpiryPlan plan = ExpiryPlan.of(table, Instant.now().minus(retention).toEpochMilli(), reader);
         if (plan.expire().isEmpty()) {
             return plan;
         }
