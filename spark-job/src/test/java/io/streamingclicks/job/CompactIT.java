@@ -58,9 +58,10 @@ import static org.awaitility.Awaitility.await;
  * Shown able to fail: with the windows query's resume snapshot left out of {@code ExpiryPlan} (the reader treated as
  * absent), the second compaction expires it and the job's windows query fails at its next trigger ("Cannot load
  * current offset at snapshot ..., the snapshot was expired or removed") and the check of that snapshot right after
- * the compaction fails. It is a race, not certain: tried three times, it failed once with {@link #WINDOWS_TRIGGER}
- * (the other run's windows batches took about as long as the trigger, so the query was rarely at rest on its offset)
- * and passed twice without it (a windows query that plans its next batch at once needs the snapshot only for a redo).
+ * the compaction fails. It is a race, not certain: of four runs without the rule, the one with this check order and
+ * {@link #WINDOWS_TRIGGER} failed; one with the check after the wait for the next windows batch passed (its windows
+ * batches took about as long as the trigger, so the query was rarely at rest on its offset), and two without the
+ * longer windows trigger passed (a query that plans its next batch at once needs the snapshot only for a redo).
  */
 @ExtendWith(SharedKafka.class)
 class CompactIT {
