@@ -19,7 +19,7 @@ $(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/ma
 	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,accounting,spark-job
 	@touch $@
 
-.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files samples
+.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files samples compact
 run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
 	@mkdir -p $(DATA_DIR) $(RUN_DIR)
 	@# Run a copy: a rebuild re-shades target/spark-job.jar in place and would crash a running job. The rename
@@ -32,6 +32,14 @@ run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC 
 run-files: $(SPARK_JOB_JAR) ## the stack without Kafka: producer writing DATA_DIR/landing, the job on --source files (stop: make stop-spark stop-producer)
 	@PRODUCER_SINK=landing $(MAKE) --no-print-directory run-producer
 	@$(MAKE) --no-print-directory run-spark SPARK_JOB_ARGS='--source files $(SPARK_JOB_ARGS)'
+
+# Its own Spark application from a copy of the jar (a rebuild re-shades target/spark-job.jar in place). Safe while
+# the job streams: every commit is a compare-and-set in DATA_DIR/warehouse/catalog.db (docs/iceberg.md, Maintenance).
+COMPACT_ARGS ?=
+compact: $(SPARK_JOB_JAR) ## with OUTPUT_FORMAT=iceberg: rewrite small files, expire snapshots past ICEBERG_SNAPSHOT_RETENTION, remove orphans; files and bytes per table
+	@mkdir -p $(RUN_DIR)
+	@cp $(SPARK_JOB_JAR) $(RUN_DIR)/.spark-compact.jar.tmp && mv -f $(RUN_DIR)/.spark-compact.jar.tmp $(RUN_DIR)/spark-compact.jar
+	env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(RUN_DIR)/spark-compact.jar compact --master '$(SPARK_MASTER)' $(COMPACT_ARGS)
 
 stop-spark: ## stop the Spark job (SIGTERM: every query stops between batches)
 	@infra/bin/service.sh stop spark 60

@@ -5,6 +5,8 @@ import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.DataRoot.Query;
 import io.streamingclicks.contract.DataRoot.Sink;
 import io.streamingclicks.contract.OutputColumns;
+import io.streamingclicks.job.maintenance.CompactSchedule;
+import io.streamingclicks.job.maintenance.TableMaintenance;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.progress.PlanLog;
 import io.streamingclicks.job.progress.ProgressFileListener;
@@ -66,11 +68,14 @@ public final class ClickJob {
     private final SparkSession spark;
     private final List<StreamingQuery> queries;
     private final ProgressFileListener listener;
+    private final CompactSchedule compaction;
 
-    private ClickJob(SparkSession spark, List<StreamingQuery> queries, ProgressFileListener listener) {
+    private ClickJob(SparkSession spark, List<StreamingQuery> queries, ProgressFileListener listener,
+                     CompactSchedule compaction) {
         this.spark = spark;
         this.queries = queries;
         this.listener = listener;
+        this.compaction = compaction;
     }
 
     public static ClickJob start(SparkSession spark, JobOptions o) {
@@ -83,10 +88,11 @@ public final class ClickJob {
         PlanLog.addIfRequested(spark);
         List<StreamingQuery> queries = new ArrayList<>();
         ClickSource source = ClickSource.of(o);
+        IcebergTables tables;
         try {
             ParsedClicks parsed = ClickParser.parse(source.records(spark), source.carried(), o.maxFutureSkew());
             boolean windowed = o.writes(Sink.UV) || o.writes(Sink.PV) || o.writes(Sink.TOPN);
-            IcebergTables tables = o.iceberg() ? IcebergTables.open(spark, o.dataRoot()) : null;
+            tables = o.iceberg() ? IcebergTables.open(spark, o.dataRoot()) : null;
             // Both checkpoints are checked before either query starts: a refused start processes nothing.
             pair(Query.INGEST, o, ingestShape(o, source, parsed), conf, tables);
             if (windowed) {
@@ -130,7 +136,17 @@ public final class ClickJob {
         }
         LOG.info("started queries {} reading {}", queries.stream().map(StreamingQuery::name).toList(),
                 source.describe());
-        return new ClickJob(spark, List.copyOf(queries), listener);
+        return new ClickJob(spark, List.copyOf(queries), listener, compaction(spark, o, tables));
+    }
+
+    /** The tables' maintenance on a thread of the job ({@code --compact-every}), or null. */
+    private static CompactSchedule compaction(SparkSession spark, JobOptions o, IcebergTables tables) {
+        if (tables == null || !o.compactsInJob()) {
+            return null;
+        }
+        TableMaintenance maintenance = new TableMaintenance(spark, tables, o.dataRoot(),
+                o.checkpoint(Query.WINDOWS), o.snapshotRetention());
+        return CompactSchedule.start(maintenance::run, o.compactEvery());
     }
 
     private static String ingestShape(JobOptions o, ClickSource source, ParsedClicks parsed) {
@@ -300,6 +316,9 @@ public final class ClickJob {
      * output skips a batch it committed).
      */
     public void stopGracefully(Duration grace) {
+        if (compaction != null) {
+            compaction.close();
+        }
         Instant deadline = Instant.now().plus(grace);
         Map<StreamingQuery, Long> inBatch = new HashMap<>();
         queries.forEach(q -> inBatch.put(q, lastBatch(q)));

@@ -1,7 +1,9 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.job.maintenance.CompactCommand;
 import io.streamingclicks.job.options.JobOptions;
 import io.streamingclicks.job.options.UsageException;
+import io.streamingclicks.job.samples.SamplesCommand;
 import io.streamingclicks.job.source.ClickSource;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.streaming.StreamingQuery;
@@ -10,6 +12,7 @@ import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -27,11 +30,20 @@ public final class Main {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length > 0 && args[0].equals("samples")) { // a batch command: docs/features.md
-            System.exit(io.streamingclicks.job.samples.SamplesCommand.main(
-                    java.util.Arrays.copyOfRange(args, 1, args.length)));
+            System.exit(SamplesCommand.main(Arrays.copyOfRange(args, 1, args.length)));
         }
         if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println(JobOptions.usage());
+            return;
+        }
+        if (args.length > 0 && args[0].equals(JobOptions.COMPACT)) {
+            try {
+                System.exit(CompactCommand.run(Arrays.copyOfRange(args, 1, args.length), System.getenv()));
+            } catch (UsageException e) {
+                System.err.println("error: " + e.getMessage() + "\n");
+                System.err.println(JobOptions.usage());
+                System.exit(2);
+            }
             return;
         }
         JobOptions options;

@@ -28,6 +28,8 @@ public enum JobOption {
             "at least this many read tasks per ingest batch (Spark's minPartitions splits a topic partition's"
                     + " offsets), 0 = one task per topic partition"),
     FORMAT("format", Setting.OUTPUT_FORMAT),
+    COMPACT_EVERY("compact-every", Setting.ICEBERG_COMPACT_INTERVAL),
+    SNAPSHOT_RETENTION("snapshot-retention", Setting.ICEBERG_SNAPSHOT_RETENTION),
     TRIGGER("trigger", "JOB_TRIGGER_INTERVAL", "",
             "micro-batch trigger interval of the ingest query, ISO-8601 or '5 seconds' (default: "
                     + JobOptions.PARQUET_TRIGGER + " for parquet, " + JobOptions.ICEBERG_TRIGGER

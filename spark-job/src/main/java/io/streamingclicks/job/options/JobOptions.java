@@ -34,6 +34,8 @@ public record JobOptions(
         Duration trigger,
         Duration windowsTrigger,
         OutputFormat format,
+        Duration compactEvery,
+        Duration snapshotRetention,
         Duration maxFutureSkew,
         Set<String> sinks,
         boolean console,
@@ -46,6 +48,8 @@ public record JobOptions(
     public static final List<String> SINK_NAMES = Arrays.stream(DataRoot.Sink.values())
             .filter(s -> s != DataRoot.Sink.TOPN).map(DataRoot.Sink::dir).toList();
     public static final List<String> SOURCES = List.of("kafka", "files");
+    /** The first argument that runs the tables' maintenance instead of the job. */
+    public static final String COMPACT = "compact";
     /** The ingest trigger of the Parquet format: a file per output and batch, no commit metadata to grow. */
     public static final Duration PARQUET_TRIGGER = Duration.ofSeconds(5);
     /**
@@ -124,6 +128,8 @@ public record JobOptions(
                     trigger,
                     windowsTrigger,
                     format,
+                    nonNegative(JobOption.COMPACT_EVERY, v),
+                    nonNegative(JobOption.SNAPSHOT_RETENTION, v),
                     Durations.parsePositive(JobOption.MAX_FUTURE_SKEW.env(), v.get(JobOption.MAX_FUTURE_SKEW)),
                     sinks(v.get(JobOption.SINKS)),
                     bool(JobOption.CONSOLE, v.get(JobOption.CONSOLE)),
@@ -249,6 +255,14 @@ public record JobOptions(
         return format == OutputFormat.ICEBERG;
     }
 
+    /**
+     * True when the job compacts its tables on a thread of its own ({@code --compact-every} above zero): only the
+     * Iceberg format has tables to compact.
+     */
+    public boolean compactsInJob() {
+        return iceberg() && !compactEvery.isZero();
+    }
+
     /** True when events are read from JSON-lines files under {@code DATA_DIR/landing} instead of Kafka. */
     public boolean fromFiles() {
         return "files".equals(source);
@@ -289,6 +303,11 @@ public record JobOptions(
         StringBuilder b = new StringBuilder();
         b.append("usage: java -jar spark-job.jar [--option value]...\n")
                 .append("       spark-submit --class io.streamingclicks.job.Main spark-job.jar [--option value]...\n")
+                .append("       java -jar spark-job.jar " + COMPACT + " [--option value]...\n")
+                .append("The first runs the job. '" + COMPACT + "' runs the Iceberg tables' maintenance once and exits"
+                        + " (make compact; safe while the job streams, docs/iceberg.md): rewrites small data files,"
+                        + " expires snapshots older than --snapshot-retention but what the job still needs, removes"
+                        + " orphan files; it reads --data-dir, --checkpoint-root and --snapshot-retention.\n")
                 .append("Each option may also be set by its environment variable; the command line wins.\n\n");
         List<String[]> rows = new ArrayList<>();
         for (JobOption o : JobOption.values()) {

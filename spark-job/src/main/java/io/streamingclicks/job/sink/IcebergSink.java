@@ -73,7 +73,7 @@ public final class IcebergSink implements BatchSink {
     }
 
     /** SQLite's SQLITE_BUSY (or one of its extended codes) somewhere in the causes. */
-    static boolean busy(Throwable e) {
+    public static boolean busy(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof org.sqlite.SQLiteException s && (s.getErrorCode() & 0xff) == SQLITE_BUSY) {
                 return true;

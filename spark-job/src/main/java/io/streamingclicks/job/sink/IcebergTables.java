@@ -118,7 +118,7 @@ public final class IcebergTables {
     }
 
     /** A local path for {@code location}: a plain path or a {@code file:} URI. */
-    static Path localPath(String location) {
+    public static Path localPath(String location) {
         URI uri = URI.create(location.replace(" ", "%20"));
         if (uri.getScheme() == null) {
             return Path.of(location).toAbsolutePath().normalize();
@@ -148,6 +148,11 @@ public final class IcebergTables {
     /** The table as the catalog has it now (no cache). */
     public Table load(String sink) {
         return catalog.loadTable(id(sink));
+    }
+
+    /** True when the sink's table exists in the catalog. */
+    public boolean exists(String sink) {
+        return catalog.tableExists(id(sink));
     }
 
     /** True when the sink's table exists and has a snapshot, i.e. some batch was committed to it. */

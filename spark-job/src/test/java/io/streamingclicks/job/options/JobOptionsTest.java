@@ -89,4 +89,24 @@ class JobOptionsTest {
                 .isInstanceOf(UsageException.class).hasMessageContaining("unknown sink 'topn'");
         assertThat(JobOptions.usage()).contains("--window", "WINDOW_DURATION", "PT5M", "--sinks");
     }
+
+    @Test
+    void maintenanceRunsInTheJobOnlyWithTheIcebergFormatAndANonZeroInterval() {
+        JobOptions d = JobOptions.parse(new String[0], Map.of("OUTPUT_FORMAT", "iceberg"));
+        assertThat(d.compactEvery()).isEqualTo(Duration.ofHours(1));
+        assertThat(d.snapshotRetention()).isEqualTo(Duration.ofHours(6));
+        assertThat(d.compactsInJob()).isTrue();
+        assertThat(JobOptions.parse(new String[0], Map.of()).compactsInJob()).as("parquet").isFalse();
+
+        JobOptions off = JobOptions.parse(new String[] {"--compact-every", "PT0S", "--snapshot-retention", "30 minutes"},
+                Map.of("OUTPUT_FORMAT", "iceberg", "ICEBERG_COMPACT_INTERVAL", "PT10M"));
+        assertThat(off.compactsInJob()).isFalse();
+        assertThat(off.snapshotRetention()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(JobOptions.parse(new String[0], Map.of("ICEBERG_COMPACT_INTERVAL", "PT10M")).compactEvery())
+                .isEqualTo(Duration.ofMinutes(10));
+        assertThatThrownBy(() -> JobOptions.parse(new String[] {"--snapshot-retention", "-PT1H"}, Map.of()))
+                .isInstanceOf(UsageException.class).hasMessageContaining("ICEBERG_SNAPSHOT_RETENTION");
+        assertThat(JobOptions.usage()).contains(JobOptions.COMPACT, "--compact-every", "ICEBERG_COMPACT_INTERVAL",
+                "--snapshot-retention", "ICEBERG_SNAPSHOT_RETENTION");
+    }
 }
