@@ -19,7 +19,7 @@ $(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/ma
 	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,accounting,spark-job
 	@touch $@
 
-.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files samples compact
+.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark bench-samples run-files samples compact
 run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
 	@mkdir -p $(DATA_DIR) $(RUN_DIR)
 	@# Run a copy: a rebuild re-shades target/spark-job.jar in place and would crash a running job. The rename
@@ -71,3 +71,10 @@ samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whol
 	@if [ -z "$(FROM)" ] || [ -z "$(TO)" ]; then echo "usage: make samples FROM=<UTC time> TO=<UTC time> [HORIZON=PT10M] (e.g. FROM=2026-12-01T10 TO=2026-12-01T12)" >&2; exit 2; fi
 	@env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) samples --master '$(SPARK_MASTER)' \
 	  --data-dir '$(DATA_DIR)' --from '$(FROM)' --to '$(TO)' --horizon '$(HORIZON)'
+
+# Not part of make test. Synthesizes its own data root (run/bench-samples/root, reused while its parameters match)
+# from spark-job's test classes, then times `samples` with the flags above. BENCH_* knobs: spark-job/bench/bench-samples.sh.
+bench-samples: $(SPARK_JOB_JAR) ## cost of make samples on one synthetic day (200 events/s): wall, CPU, peak memory per range size (BENCH_RANGES="0+1 0+6 23+1 0+24")
+	@$(MVN) $(MVN_FLAGS) -q -pl spark-job test-compile
+	@BENCH_JVM_FLAGS='$(SPARK_JVM_FLAGS)' BENCH_MASTER='$(SPARK_MASTER)' \
+	  spark-job/bench/bench-samples.sh $(SPARK_JOB_JAR) spark-job/target/test-classes
