@@ -67,14 +67,17 @@ bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## the job (every output), the previo
 # A batch run of the same jar (docs/features.md): FROM/TO are UTC times, widened to whole hours (printed); refused
 # until the windows query has sealed TO + HORIZON. Reads DATA_DIR; writes parquet/samples and parquet/features/*.
 HORIZON ?= PT10M
+# Without the streaming job's one shuffle partition (its state stores' count): samples sorts each feature's stream in
+# one task per partition, so one partition left a core idle; SamplesCommand's own default (4) applies.
+SAMPLES_JVM_FLAGS := $(filter-out -Dspark.sql.shuffle.partitions=%,$(SPARK_JVM_FLAGS))
 samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whole UTC hours: make samples FROM=2026-12-01T10 TO=2026-12-01T12 [HORIZON=PT10M]
 	@if [ -z "$(FROM)" ] || [ -z "$(TO)" ]; then echo "usage: make samples FROM=<UTC time> TO=<UTC time> [HORIZON=PT10M] (e.g. FROM=2026-12-01T10 TO=2026-12-01T12)" >&2; exit 2; fi
-	@env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) samples --master '$(SPARK_MASTER)' \
+	@env SPARK_LOCAL_IP=127.0.0.1 java $(SAMPLES_JVM_FLAGS) -jar $(SPARK_JOB_JAR) samples --master '$(SPARK_MASTER)' \
 	  --data-dir '$(DATA_DIR)' --from '$(FROM)' --to '$(TO)' --horizon '$(HORIZON)'
 
 # Not part of make test. Synthesizes its own data root (run/bench-samples/root, reused while its parameters match)
 # from spark-job's test classes, then times `samples` with the flags above. BENCH_* knobs: spark-job/bench/bench-samples.sh.
 bench-samples: $(SPARK_JOB_JAR) ## cost of make samples on one synthetic day (200 events/s): wall, CPU, peak memory per range size (BENCH_RANGES="0+1 0+6 23+1 0+24")
 	@$(MVN) $(MVN_FLAGS) -q -pl spark-job test-compile
-	@BENCH_JVM_FLAGS='$(SPARK_JVM_FLAGS)' BENCH_MASTER='$(SPARK_MASTER)' \
+	@BENCH_JVM_FLAGS='$(SAMPLES_JVM_FLAGS)' BENCH_MASTER='$(SPARK_MASTER)' \
 	  spark-job/bench/bench-samples.sh $(SPARK_JOB_JAR) spark-job/target/test-classes

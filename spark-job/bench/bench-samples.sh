@@ -28,7 +28,7 @@ hours=${BENCH_HOURS:-24}
 start=${BENCH_START:-2026-11-02T00:00:00Z}
 batch_min=${BENCH_BATCH_MIN:-30}
 ranges=${BENCH_RANGES:-0+1 0+6 23+1 0+24}
-jvm_flags=${BENCH_JVM_FLAGS:--Xmx768m -Djdk.reflect.useDirectMethodHandle=false -Dspark.sql.shuffle.partitions=1}
+jvm_flags=${BENCH_JVM_FLAGS:--Xms256m -Xmx768m -Djdk.reflect.useDirectMethodHandle=false}
 master=${BENCH_MASTER:-local[2]}
 variants=${BENCH_VARIANTS:-}
 horizon_min=10
