@@ -72,9 +72,12 @@ measure() {
   done
   rc=0; wait "$pid" || rc=$?
   t1=$(date +%s.%N)
-  if (( rc != 0 )); then echo "[bench] $name failed (exit $rc): $log" >&2; tail -5 "$log" >&2; return 1; fi
+  if (( rc != 0 )); then
+    # Kept in the table (samples -1) so the sizes that did finish are still compared; the reason is in the log.
+    echo "[bench] $name failed (exit $rc$(grep -q OutOfMemoryError "$log" && echo ', OutOfMemoryError')): $log" >&2
+  fi
   local samples from_s to_s read
-  samples=$(sed -n 's/^samples: \([0-9]*\) samples.*/\1/p' "$log")
+  samples=$(sed -n 's/^samples: \([0-9]*\) samples.*/\1/p' "$log"); samples=${samples:--1}
   from_s=$(date -u -d "$from" +%s); to_s=$(date -u -d "$to" +%s)
   read=$(events_in $(( from_s - 86400 )) $(( to_s + horizon_min * 60 )))
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$(( (to_s - from_s) / 3600 ))" "$read" "$samples" \
@@ -107,6 +110,7 @@ awk -F'\t' 'BEGIN {
     printf "%-16s %5d %11d %10d %8.1f %8.1f %7d %10.0f %9.2f\n", $1, $2, $3, $4, $5, $6, $7, ev_s, spm
     # Per variant: the shortest range (fewest events among equals) against the longest (most events among equals).
     v = substr($1, 1, index($1, "-") - 1)
+    if ($4 < 0) next
     if (!(v in lo) || $2 < lo_h[v] || ($2 == lo_h[v] && $3 < lo_ev[v])) {
       lo[v] = $1; lo_h[v] = $2; lo_ev[v] = $3; lo_w[v] = $5; lo_c[v] = $6 }
     if (!(v in hi) || $2 > hi_h[v] || ($2 == hi_h[v] && $3 > hi_ev[v])) {
