@@ -68,9 +68,12 @@ bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## the job (every output), the previo
 # until the windows query has sealed TO + HORIZON. Reads DATA_DIR; writes parquet/samples and parquet/features/*.
 HORIZON ?= PT10M
 # Without the streaming job's one shuffle partition (its state stores' count): samples sorts each feature's stream in
-# one task per partition, so one partition left a core idle; SamplesCommand's own default (4) applies.
-SAMPLES_JVM_FLAGS := $(filter-out -Dspark.sql.shuffle.partitions=%,$(SPARK_JVM_FLAGS))
-samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whole UTC hours: make samples FROM=2026-12-01T10 TO=2026-12-01T12 [HORIZON=PT10M]
+# one task per partition, so one partition left a core idle; SamplesCommand's own default (4) applies. Its own heap:
+# at the job's 768m, 6 hours of one synthetic day failed (a sort merging its many spill files, 2 MB of read buffer
+# each: OutOfMemoryError; make bench-samples, spark-job README).
+SAMPLES_HEAP ?= 2g
+SAMPLES_JVM_FLAGS := $(filter-out -Dspark.sql.shuffle.partitions=% -Xmx%,$(SPARK_JVM_FLAGS)) -Xmx$(SAMPLES_HEAP)
+samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whole UTC hours: make samples FROM=2026-12-01T10 TO=2026-12-01T12 [HORIZON=PT10M] [SAMPLES_HEAP=2g]
 	@if [ -z "$(FROM)" ] || [ -z "$(TO)" ]; then echo "usage: make samples FROM=<UTC time> TO=<UTC time> [HORIZON=PT10M] (e.g. FROM=2026-12-01T10 TO=2026-12-01T12)" >&2; exit 2; fi
 	@env SPARK_LOCAL_IP=127.0.0.1 java $(SAMPLES_JVM_FLAGS) -jar $(SPARK_JOB_JAR) samples --master '$(SPARK_MASTER)' \
 	  --data-dir '$(DATA_DIR)' --from '$(FROM)' --to '$(TO)' --horizon '$(HORIZON)'
