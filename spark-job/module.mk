@@ -80,7 +80,7 @@ samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whol
 
 # Not part of make test. Synthesizes its own data root (run/bench-samples/root, reused while its parameters match)
 # from spark-job's test classes, then times `samples` with the flags above. BENCH_* knobs: spark-job/bench/bench-samples.sh.
-bench-samples: $(SPARK_JOB_JAR) ## cost of make samples on one synthetic day (200 events/s): wall, CPU, peak memory per range size (BENCH_RANGES="0+1 0+6 23+1 0+24")
+bench-samples: $(SPARK_JOB_JAR) ## cost of make samples on one synthetic day (200 events/s; not in make test): wall, CPU, peak memory per range size (BENCH_RANGES="0+1 0+6 23+1 0+24")
 	@$(MVN) $(MVN_FLAGS) -q -pl spark-job test-compile
 	@BENCH_JVM_FLAGS='$(SAMPLES_JVM_FLAGS)' BENCH_MASTER='$(SPARK_MASTER)' \
 	  spark-job/bench/bench-samples.sh $(SPARK_JOB_JAR) spark-job/target/test-classes
