@@ -35,10 +35,8 @@ final class SampleRecompute {
             }
         }
         for (String f : COMPARED) {
-            if (f.startsWith("user_page") && !Boolean.TRUE.equals(r.get("has_user_page_row"))
-                    || f.startsWith("page_") && !Boolean.TRUE.equals(r.get("has_page_row"))
-                    || f.startsWith("user_") && !f.startsWith("user_page") && !Boolean.TRUE.equals(r.get("has_user_row"))) {
-                continue;
+            if (!f.equals("label") && !Boolean.TRUE.equals(r.get("has_" + table(f) + "_row"))) {
+                continue; // named once above
             }
             Object stored = r.get("stored_" + f);
             Object naive = r.get("naive_" + f);
@@ -47,6 +45,11 @@ final class SampleRecompute {
             }
         }
         return out;
+    }
+
+    /** The feature table a compared name belongs to: user_page, page or user. */
+    private static String table(String feature) {
+        return feature.startsWith("user_page") ? "user_page" : feature.startsWith("page_") ? "page" : "user";
     }
 
     static boolean same(Object stored, Object naive) {

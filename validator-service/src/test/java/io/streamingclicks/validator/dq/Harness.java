@@ -66,8 +66,8 @@ final class Harness implements AutoCloseable {
 
     /** Runs {@code check} alone over the data root's current snapshot. */
     List<CheckResult> run(Check check) throws Exception {
-        try (Workspace ws = Workspace.open(db, SqlFile.load(), SnapshotReader.read(settings), settings.window().toMillis(),
-                settings.uvRsd())) {
+        try (Workspace ws = Workspace.open(db, SqlFile.load(), SnapshotReader.read(settings),
+                settings.window().toMillis(), settings.uvRsd())) {
             return check.run(ws);
         }
     }

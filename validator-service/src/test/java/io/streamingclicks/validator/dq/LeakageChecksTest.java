@@ -87,7 +87,8 @@ class LeakageChecksTest {
     @Test
     void makeDqPrintsTheThreeChecksOnADataRootWithSamples() throws Exception {
         Path root = copy(HEALTHY);
-        Map<String, String> config = new java.util.HashMap<>(SparkJobFixtures.settings(SparkJobFixtures.properties(root)));
+        Map<String, String> config = new java.util.HashMap<>(
+                SparkJobFixtures.settings(SparkJobFixtures.properties(root)));
         config.put("DATA_DIR", root.toString());
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         OneShotDq.run(new io.smallrye.config.SmallRyeConfigBuilder()
