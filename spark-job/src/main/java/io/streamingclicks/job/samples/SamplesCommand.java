@@ -19,6 +19,7 @@ import static io.streamingclicks.job.samples.CountedEvents.COUNTED;
 import static io.streamingclicks.job.samples.CountedEvents.TS;
 import static io.streamingclicks.job.samples.CountedEvents.micros;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
@@ -75,6 +76,11 @@ public final class SamplesCommand {
 
     /** Derives and writes the range; {@link Finality#require} must have passed. */
     public static Report run(SparkSession spark, Path root, SampleOptions o, Finality finality) {
+        return run(spark, root, o, finality, Features.SAMPLE_FIRST);
+    }
+
+    /** With the features' tie order of a sample and an event at the same time ({@link Features#of}): for tests. */
+    static Report run(SparkSession spark, Path root, SampleOptions o, Finality finality, int sampleKind) {
         Instant readFrom = o.from().minus(FeatureSpec.HISTORY);
         Instant readTo = o.to().plus(o.horizon());
         CountedEvents.Result read = CountedEvents.read(spark, root, finality, readFrom, readTo);
@@ -82,11 +88,12 @@ public final class SamplesCommand {
         try {
             Dataset<Row> samples = Labels.label(events, o.from(), o.to(), o.horizon())
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            Features features = Features.of(events, Labels.views(events, o.from(), o.to()), o.from(), o.to());
+            Features features = Features.of(events, Labels.views(events, o.from(), o.to()), o.from(), o.to(),
+                    sampleKind);
             HourlyOutput out = new HourlyOutput(root.resolve(DataRoot.PARQUET).toUri().toString(),
                     spark.sessionState().newHadoopConf());
             String time = ClickEventContract.EVENT_TIME;
-            out.replace(FeatureSpec.SAMPLES_DIR, samples.drop(TS), time, o.hours());
+            out.replace(FeatureSpec.SAMPLES_DIR, finality(samples, o, finality).drop(TS), time, o.hours());
             out.replace(FeatureSpec.USER_DIR, features.user(), time, o.hours());
             out.replace(FeatureSpec.PAGE_DIR, features.page(), time, o.hours());
             out.replace(FeatureSpec.USER_PAGE_DIR, features.userPage(), time, o.hours());
@@ -103,6 +110,16 @@ public final class SamplesCommand {
         } finally {
             events.unpersist();
         }
+    }
+
+    /**
+     * What made each sample final, for the validator's premature-label check: the end of its label interval and the
+     * sealed watermark the run derived it under (the latter must have sealed the window holding the former).
+     */
+    private static Dataset<Row> finality(Dataset<Row> samples, SampleOptions o, Finality finality) {
+        long h = o.horizon().toNanos() / 1_000;
+        return samples.withColumn(FeatureSpec.LABEL_UNTIL, expr("timestamp_micros(" + TS + " + " + h + ")"))
+                .withColumn(FeatureSpec.SEALED_AT, lit(java.sql.Timestamp.from(finality.sealed())));
     }
 
     static void print(Report r, PrintStream out) {
