@@ -18,6 +18,7 @@ import io.streamingclicks.job.sink.IcebergSink;
 import io.streamingclicks.job.sink.IcebergTables;
 import io.streamingclicks.job.sink.IngestBatch;
 import io.streamingclicks.job.sink.PreviousLayout;
+import io.streamingclicks.job.sink.TableHighWater;
 import io.streamingclicks.job.sink.WindowsBatch;
 import io.streamingclicks.job.source.ClickSource;
 import io.streamingclicks.job.transform.ClickParser;
@@ -124,11 +125,11 @@ public final class ClickJob {
                             OutputColumns.WINDOW_START), OutputColumns.WINDOW_START);
                 }
             }
-            BatchHistory ingestHistory = history(o, Query.INGEST);
+            BatchHistory ingestHistory = history(o, Query.INGEST, null);
             queries.add(ingest(spark, o, parsed, tables, ingestHistory));
             histories.add(ingestHistory);
             if (windowed) {
-                BatchHistory windowsHistory = history(o, Query.WINDOWS);
+                BatchHistory windowsHistory = history(o, Query.WINDOWS, tables);
                 queries.add(windows(spark, o, pages, tables, windowsHistory));
                 histories.add(windowsHistory);
                 if (o.console()) {
@@ -303,11 +304,16 @@ public final class ClickJob {
      * The history of the query's committed batches in its checkpoint ({@code chk/<query>/history},
      * docs/data-root.md): appended by the query's batch body before Spark's retention can purge a batch, so the
      * accounting finds every batch however old. Local data roots only, as {@code progress/}: an object store cannot
-     * append.
+     * append. With {@code tables} (the windows query over the events table), each batch is recorded with the ingest
+     * high-water of its offset, which link 3 still needs once the snapshots it names are expired.
      */
-    private static BatchHistory history(JobOptions o, Query query) {
+    private static BatchHistory history(JobOptions o, Query query, IcebergTables tables) {
         String chk = o.checkpoint(query);
         java.nio.file.Path local = localPath(chk);
+        java.nio.file.Path ingest = localPath(o.checkpoint(Query.INGEST));
+        if (local != null && tables != null && ingest != null) {
+            return BatchHistory.of(local, new TableHighWater(tables, ingest));
+        }
         if (local != null) {
             return BatchHistory.of(local);
         }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -24,13 +25,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.streamingclicks.accounting.iceberg.StreamingOffset;
+
 /**
  * The durable history of a query's committed batches, {@code chk/<query>/history/<first batch>.jsonl}: Spark keeps
  * only the last {@code spark.sql.streaming.minBatchesToRetain} (100) batches of {@code offsets/} and
  * {@code commits/}, and link 3 of a window needs the batch that first sealed it however old. The job appends one
  * line per committed batch, {@code {"batchId":N,"offsets":["v1","{\"batchWatermarkMs\":...}","{...source...}"]}}:
  * the lines of {@code offsets/N} as Spark wrote them, the metadata line without its {@code conf} (Spark's settings,
- * the bulk of it, which no reader uses). A file holds the {@value #CHUNK} batches from its name on, so a batch has
+ * the bulk of it, which no reader uses), and for an Iceberg offset the ingest high-water it had read
+ * ({@code "ingestHighWater":k}, see {@link HighWater}). A file holds the {@value #CHUNK} batches from its name on, so a batch has
  * one file whatever process writes it, and the directory grows by a file per 10 000 batches.
  *
  * <p>Crash safety, the reason for each rule:
@@ -56,21 +60,45 @@ public final class BatchHistory {
     private static final Pattern FILE = Pattern.compile("(\\d+)\\.jsonl");
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /**
+     * The highest ingest batch a windows batch's Iceberg offset had read ({@code IngestHighWater#readTo}), worked out
+     * when the batch is recorded: its snapshots are certainly there then (expiry keeps the windows query's resume
+     * snapshot and what follows), and may be expired long before a reader asks about a window that batch sealed.
+     */
+    @FunctionalInterface
+    public interface HighWater {
+        OptionalLong of(StreamingOffset offset);
+    }
+
+    /** A recorded batch and, for an Iceberg offset, the ingest high-water recorded with it (null when none). */
+    public record Entry(BatchOffsets batch, Long ingestHighWater) {
+    }
+
     private final Path checkpoint;
     private final Path dir;
+    private final HighWater highWater;
     private long lastRecorded = -1;
     /** The newest file and its size as this writer left it; anything else means another writer: read it again. */
     private Path newest;
     private long newestSize = -1;
 
-    private BatchHistory(Path checkpoint) {
+    private BatchHistory(Path checkpoint, HighWater highWater) {
         this.checkpoint = checkpoint;
         this.dir = checkpoint.resolve(DIR);
+        this.highWater = highWater;
     }
 
     /** The writer of {@code checkpoint}'s history; reads nothing until the first {@link #catchUp}. */
     public static BatchHistory of(Path checkpoint) {
-        return new BatchHistory(checkpoint);
+        return new BatchHistory(checkpoint, null);
+    }
+
+    /**
+     * As {@link #of(Path)}, recording with each batch whose offset is Iceberg's the ingest high-water
+     * {@code highWater} gives ({@code "ingestHighWater":k}; nothing when it cannot be told).
+     */
+    public static BatchHistory of(Path checkpoint, HighWater highWater) {
+        return new BatchHistory(checkpoint, highWater);
     }
 
     /**
@@ -96,7 +124,13 @@ public final class BatchHistory {
                 } catch (NoSuchFileException purged) {
                     continue;
                 }
-                append(id, line(id, lines));
+                Long recorded = null;
+                if (highWater != null) {
+                    StreamingOffset table = CheckpointLog.parse(id + "", id, lines, true).tableOffset();
+                    OptionalLong h = table == null ? OptionalLong.empty() : highWater.of(table);
+                    recorded = h.isPresent() ? h.getAsLong() : null;
+                }
+                append(id, line(id, lines, recorded));
                 lastRecorded = id;
                 appended++;
             }
@@ -109,8 +143,16 @@ public final class BatchHistory {
 
     /** The history's line of batch {@code id} whose {@code offsets/N} reads {@code offsetsLines}. */
     public static String line(long id, List<String> offsetsLines) {
+        return line(id, offsetsLines, null);
+    }
+
+    /** As {@link #line(long, List)}, with the ingest high-water of its Iceberg offset (null: none). */
+    public static String line(long id, List<String> offsetsLines, Long ingestHighWater) {
         ObjectNode out = JSON.createObjectNode();
         out.put("batchId", id);
+        if (ingestHighWater != null) {
+            out.put("ingestHighWater", ingestHighWater);
+        }
         ArrayNode lines = out.putArray("offsets");
         for (int i = 0; i < offsetsLines.size(); i++) {
             String l = offsetsLines.get(i);
@@ -142,8 +184,29 @@ public final class BatchHistory {
      *                                  writes
      */
     public static Map<Long, BatchOffsets> read(Path checkpoint) {
-        Path dir = checkpoint.resolve(DIR);
         Map<Long, BatchOffsets> out = new TreeMap<>();
+        entries(checkpoint).forEach((id, e) -> out.put(id, e.batch()));
+        return out;
+    }
+
+    /**
+     * The ingest high-water recorded with each windows batch of {@code checkpoint}'s history whose offset is
+     * Iceberg's, by batch id: what a reader uses once the snapshots that offset names are expired.
+     */
+    public static Map<Long, Long> ingestHighWaters(Path checkpoint) {
+        Map<Long, Long> out = new TreeMap<>();
+        entries(checkpoint).forEach((id, e) -> {
+            if (e.ingestHighWater() != null) {
+                out.put(id, e.ingestHighWater());
+            }
+        });
+        return out;
+    }
+
+    /** Every recorded batch with what was recorded with it, by id (as {@link #read}). */
+    public static Map<Long, Entry> entries(Path checkpoint) {
+        Path dir = checkpoint.resolve(DIR);
+        Map<Long, Entry> out = new TreeMap<>();
         for (Path f : chunks(dir)) {
             List<String> lines;
             try {
@@ -175,7 +238,8 @@ public final class BatchHistory {
                 long id = n.get("batchId").asLong();
                 List<String> offsets = new ArrayList<>();
                 n.get("offsets").forEach(l -> offsets.add(l.asText()));
-                out.putIfAbsent(id, CheckpointLog.parse(f + " line " + (i + 1), id, offsets, true));
+                Long h = n.path("ingestHighWater").canConvertToLong() ? n.get("ingestHighWater").asLong() : null;
+                out.putIfAbsent(id, new Entry(CheckpointLog.parse(f + " line " + (i + 1), id, offsets, true), h));
             }
         }
         return out;

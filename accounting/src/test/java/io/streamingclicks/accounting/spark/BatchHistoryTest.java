@@ -167,4 +167,27 @@ class BatchHistoryTest {
         assertThat(log.lateBoundaryExact(Instant.ofEpochMilli(W1))).isFalse();
         assertThat(log.lateBoundaryExact(Instant.ofEpochMilli(W2))).isTrue();
     }
+
+    /**
+     * A windows batch over the Iceberg events table is recorded with the ingest high-water of its offset, worked out
+     * while its snapshots are there: a reader needs it once expiry removed them. None when it cannot be told.
+     */
+    @Test
+    void anIcebergOffsetIsRecordedWithItsIngestHighWater() throws Exception {
+        write(chk.resolve("offsets/0"), "v1\n{\"batchWatermarkMs\":0}\n"
+                + "{\"version\":1,\"snapshot_id\":-1,\"position\":-1,\"scan_all_files\":false}");
+        write(chk.resolve("offsets/1"), "v1\n{\"batchWatermarkMs\":" + W1 + "}\n"
+                + "{\"version\":1,\"snapshot_id\":77,\"position\":1,\"scan_all_files\":false}");
+        write(chk.resolve("offsets/2"), "v1\n{\"batchWatermarkMs\":" + W2 + "}\n"
+                + "{\"version\":1,\"snapshot_id\":78,\"position\":1,\"scan_all_files\":false}");
+        for (long b = 0; b <= 2; b++) {
+            commit(chk, b);
+        }
+        BatchHistory.of(chk, o -> o.isStart() ? java.util.OptionalLong.of(-1)
+                : o.snapshotId() == 77 ? java.util.OptionalLong.of(4) : java.util.OptionalLong.empty()).catchUp();
+
+        assertThat(BatchHistory.ingestHighWaters(chk)).isEqualTo(Map.of(0L, -1L, 1L, 4L));
+        assertThat(BatchHistory.read(chk).get(1L).tableOffset().snapshotId()).isEqualTo(77);
+        assertThat(BatchHistory.read(chk)).containsOnlyKeys(0L, 1L, 2L);
+    }
 }
