@@ -47,16 +47,33 @@ FROM (SELECT path, regexp_extract(path, '((?:[^/=]+=[^/]*/)*[^/]+)$', 1) AS belo
       FROM acts GROUP BY path)
 WHERE action = 'add';
 -- A query's checkpoint, one row per planned batch (offsets/N: a version line, the batch metadata with the watermark
--- it ran with, then the source's offsets) and whether commits/N says it finished.
+-- it ran with, then the source's offsets) and whether commits/N says it finished. Spark keeps the last 100 batches;
+-- the older ones come from the job's history of committed batches (chk/<query>/history/<first batch>.jsonl, one line
+-- {"batchId":N,"offsets":[the lines of offsets/N]} per committed batch; a torn last line of a file is a kill
+-- mid-append and is skipped, a torn line before it is not the job's and stops the file). offsets/N wins over it.
 CREATE OR REPLACE TEMP MACRO checkpoint_offsets(chk) AS TABLE
 WITH f AS (
   SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id, string_split(content, chr(10)) AS l
   FROM read_text(chk || '/offsets/[0-9]*') WHERE regexp_matches(filename, '/offsets/\d+$')),
 c AS (SELECT CAST(regexp_extract(filename, '(\d+)$', 1) AS BIGINT) AS batch_id
-      FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$'))
-SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms, l[3] AS source,
-       batch_id IN (SELECT batch_id FROM c) AS committed
-FROM f;
+      FROM read_text(chk || '/commits/[0-9]*') WHERE regexp_matches(filename, '/commits/\d+$')),
+live AS (SELECT batch_id, CAST(json_extract(l[2], '$.batchWatermarkMs') AS BIGINT) AS watermark_ms, l[3] AS source,
+                batch_id IN (SELECT batch_id FROM c) AS committed
+         FROM f),
+h AS (SELECT filename, string_split(rtrim(content, chr(10)), chr(10)) AS l FROM read_text(chk || '/history/*.jsonl')
+      WHERE regexp_matches(filename, '/history/\d+\.jsonl$')),
+hl AS (SELECT filename, unnest(l) AS line, generate_subscripts(l, 1) AS i, len(l) AS n FROM h),
+he AS (SELECT i, CASE WHEN json_valid(line) THEN line WHEN i = n THEN NULL
+                   ELSE error(filename || ' line ' || i || ' is not JSON, and only the last line of the batch history'
+                              || ' can be torn: ' || line) END AS line
+       FROM hl WHERE trim(line) <> ''),
+hist AS (SELECT i, CAST(json_extract(line, '$.batchId') AS BIGINT) AS batch_id,
+                json_extract_string(line, '$.offsets[1]') AS meta, json_extract_string(line, '$.offsets[2]') AS source
+         FROM he WHERE line IS NOT NULL)
+SELECT * FROM live
+UNION ALL
+SELECT batch_id, CAST(json_extract(arg_min(meta, i), '$.batchWatermarkMs') AS BIGINT), arg_min(source, i), true
+FROM hist WHERE batch_id NOT IN (SELECT batch_id FROM live) GROUP BY batch_id;
 -- One row per (committed batch, Kafka partition) of a query's checkpoint: the watermark the batch used and its
 -- offsets (start = the previous planned batch's end: offsets/N is the plan, a commit only says it finished).
 CREATE OR REPLACE TEMP MACRO checkpoint_batches(chk) AS TABLE

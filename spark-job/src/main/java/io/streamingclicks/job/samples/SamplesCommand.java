@@ -132,8 +132,9 @@ public final class SamplesCommand {
                 + r.negativesWithLateClick() + " of them kept label 0");
         if (r.windowsPastRetention() > 0) {
             out.println("samples: warning: " + r.windowsPastRetention() + " of " + r.windows() + " windows read have"
-                    + " their late boundary batch past chk/windows' retention (Spark keeps the last 100 batches):"
-                    + " for them link 3 uses the oldest retained batch, so an event the aggregation dropped as late"
+                    + " their late boundary batch before the oldest batch chk/windows still knows (Spark keeps the"
+                    + " last 100 batches, and this data root was written before the job kept chk/windows/history):"
+                    + " for them link 3 uses the oldest known batch, so an event the aggregation dropped as late"
                     + " may be taken as counted (docs/accounting.md, Limits)");
         }
     }
