@@ -18,12 +18,12 @@ $(TRAINER_JAR): $(SPARK_JOB_JAR) trainer/pom.xml $(shell find trainer/src/main -
 
 .PHONY: train
 train_missing = $(strip $(if $(TRAIN_FROM),,TRAIN_FROM) $(if $(TRAIN_TO),,TRAIN_TO) $(if $(TEST_TO),,TEST_TO))
-train: ## fit a logistic regression on one range's samples, print the exact AUC of it, a page-CTR baseline and the oracle on the next: make train TRAIN_FROM=2026-12-01T04 TRAIN_TO=2026-12-01T06 TEST_TO=2026-12-01T07
+# The jar is built only when the settings are there: a usage error needs no build.
+train: $(if $(train_missing),,$(TRAINER_JAR)) ## fit a logistic regression on one range's samples, print the exact AUC of it, a page-CTR baseline and the oracle on the next: make train TRAIN_FROM=2026-12-01T04 TRAIN_TO=2026-12-01T06 TEST_TO=2026-12-01T07
 	@if [ -n "$(train_missing)" ]; then echo "make train: missing $(train_missing)" >&2; \
 	  echo "usage: make train TRAIN_FROM=<UTC time> TRAIN_TO=<UTC time> TEST_TO=<UTC time> [TEST_FROM=<TRAIN_TO>] [TRAIN_REG=0]" >&2; \
 	  echo "  (whole UTC hours, e.g. TRAIN_FROM=2026-12-01T04 TRAIN_TO=2026-12-01T06 TEST_TO=2026-12-01T07; trainer/README.md)" >&2; \
 	  exit 2; fi
-	@$(MAKE) --no-print-directory $(TRAINER_JAR)
 	@env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) $(TRAINER_ADD_OPENS) \
 	  -cp $(TRAINER_JAR):$$(cat $(TRAINER_CP)) io.streamingclicks.trainer.Main --master '$(SPARK_MASTER)' \
 	  --data-dir '$(DATA_DIR)' --train-from '$(TRAIN_FROM)' --train-to '$(TRAIN_TO)' \
