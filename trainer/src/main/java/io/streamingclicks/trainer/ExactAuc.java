@@ -71,7 +71,8 @@ public final class ExactAuc {
     public static Result of(Dataset<Row> rows, String score, String label) {
         long bad = rows.where(col(score).isNull().or(col(score).isNaN())).count();
         if (bad > 0) {
-            throw new IllegalStateException(bad + " rows have no " + score + " (null or NaN): every row must be scored");
+            throw new IllegalStateException(bad + " rows have no " + score + " (null or NaN): every row must be"
+                    + " scored");
         }
         Dataset<Row> tallies = rows.groupBy(col(score).cast("double").as("s"))
                 .agg(sum(col(label).cast("long")).as("p"), count(lit(1)).as("n"))

@@ -30,6 +30,8 @@ public final class LabelledRows {
 
     /** Event time in microseconds, as the samples command compares it. */
     public static final String TS = "ts";
+    /** True on a row whose user, page and user_page feature rows were found; null where one is missing. */
+    public static final List<String> FOUND = List.of("found_user", "found_page", "found_user_page");
 
     private LabelledRows() {
     }
@@ -46,15 +48,18 @@ public final class LabelledRows {
         sampleCols.addAll(List.of(ClickEventContract.USER_ID, ClickEventContract.PAGE_ID,
                 ClickEventContract.EVENT_TIME, FeatureSpec.LABEL));
         Dataset<Row> rows = samples.select(cols(sampleCols));
-        rows = join(rows, features(spark, parquet, FeatureSpec.USER_DIR, from, to, FeatureSpec.USER_CTR_24H), key);
-        rows = join(rows, features(spark, parquet, FeatureSpec.PAGE_DIR, from, to, FeatureSpec.PAGE_CTR_24H), key);
+        rows = join(rows, features(spark, parquet, FeatureSpec.USER_DIR, from, to, FeatureSpec.USER_CTR_24H,
+                FOUND.get(0)), key);
+        rows = join(rows, features(spark, parquet, FeatureSpec.PAGE_DIR, from, to, FeatureSpec.PAGE_CTR_24H,
+                FOUND.get(1)), key);
+        // a null since-last-view is a feature value (no view in 24 h), so a missing row is told by its marker
         rows = join(rows, features(spark, parquet, FeatureSpec.USER_PAGE_DIR, from, to,
-                FeatureSpec.UP_SECONDS_SINCE_VIEW), key);
+                FeatureSpec.UP_SECONDS_SINCE_VIEW, FOUND.get(2)), key);
         return rows.withColumn(TS, expr("unix_micros(" + ClickEventContract.EVENT_TIME + ")"));
     }
 
     private static Dataset<Row> features(SparkSession spark, Path parquet, String dir, Instant from, Instant to,
-                                         String feature) {
+                                         String feature, String found) {
         Dataset<Row> f = range(spark, parquet.resolve(dir), from, to);
         if (f == null) {
             throw new IllegalStateException(parquet.resolve(dir) + " does not exist while samples do: run make samples"
@@ -62,10 +67,10 @@ public final class LabelledRows {
         }
         List<String> c = new ArrayList<>(Labels.KEY);
         c.add(feature);
-        return f.select(cols(c));
+        return f.select(cols(c)).withColumn(found, lit(true));
     }
 
-    /** Left join, so a sample without its feature row stays and is caught by the null check of the caller. */
+    /** Left join, so a sample without its feature row stays, with a null {@link #FOUND} marker. */
     private static Dataset<Row> join(Dataset<Row> left, Dataset<Row> right, List<String> key) {
         Dataset<Row> r = right;
         Column on = lit(true);

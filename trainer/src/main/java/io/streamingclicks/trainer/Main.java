@@ -1,6 +1,6 @@
 package io.streamingclicks.trainer;
 
-/** {@code java -cp ... io.streamingclicks.trainer.Main --train-from .. --train-to .. --test-to ..}: see {@link TrainCommand}. */
+/** {@code java -cp .. io.streamingclicks.trainer.Main --train-from .. --test-to ..}: see {@link TrainCommand}. */
 public final class Main {
 
     private Main() {

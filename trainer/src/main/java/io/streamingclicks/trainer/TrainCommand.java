@@ -8,6 +8,7 @@ import org.apache.spark.SparkConf;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.VectorAssembler;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -47,7 +48,7 @@ public final class TrainCommand {
     public record Counts(Instant from, Instant to, long rows, long positives) {
     }
 
-    /** What a run found: the figures it prints. The oracle's AUC is null when truth.json says the model is independent. */
+    /** What a run found: the figures it prints. The oracle's AUC is null when truth.json says "independent". */
     public record Report(Counts train, Counts test, double intercept, List<Double> coefficients,
                          ExactAuc.Result model, ExactAuc.Result baseline, ExactAuc.Result oracle, ClickTruth truth) {
     }
@@ -135,12 +136,16 @@ public final class TrainCommand {
     static Dataset<Row> prepare(Dataset<Row> rows) {
         Dataset<Row> withInputs = ModelFeatures.add(rows).withColumn(LABEL, col(FeatureSpec.LABEL).cast("double"))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        long missing = withInputs.where(col(FeatureSpec.USER_CTR_24H).isNull()
-                .or(col(FeatureSpec.PAGE_CTR_24H).isNull())).count();
+        Column anyMissing = lit(false);
+        for (String found : LabelledRows.FOUND) {
+            anyMissing = anyMissing.or(col(found).isNull());
+        }
+        long missing = withInputs.where(anyMissing).count();
         if (missing > 0) {
             withInputs.unpersist();
-            throw new IllegalStateException(missing + " samples have no user or page feature row: parquet/features"
-                    + " is not from the same make samples run as parquet/samples; run make samples over the range again");
+            throw new IllegalStateException(missing + " samples lack a user, page or user_page feature row:"
+                    + " parquet/features is not from the same make samples run as parquet/samples; run make samples"
+                    + " over the range again");
         }
         return withInputs;
     }

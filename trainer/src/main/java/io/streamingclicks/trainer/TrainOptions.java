@@ -25,7 +25,7 @@ public record TrainOptions(Instant trainFrom, Instant trainTo, Instant testFrom,
                                         range); it must not overlap the train range
                                         UTC times as make samples takes them (2026-12-01T10, 2026-12-01T10:00:00Z),
                                         widened to whole hours: FROM down, TO up. Both ranges need make samples first.
-                  TRAIN_REG             L2 regularisation of the fit (MLlib regParam), default 0 (plain maximum likelihood)
+                  TRAIN_REG             L2 regularisation (MLlib regParam), default 0 (plain maximum likelihood)
                   DATA_DIR              data root, a local path (default data); JOB_MASTER Spark master (local[2])
                 e.g. make samples FROM=2026-12-01T04 TO=2026-12-01T07
                      make train TRAIN_FROM=2026-12-01T04 TRAIN_TO=2026-12-01T06 TEST_TO=2026-12-01T07
@@ -73,8 +73,9 @@ public record TrainOptions(Instant trainFrom, Instant trainTo, Instant testFrom,
         SampleOptions train = range("TRAIN", trainFrom, trainTo, dataDir, master);
         SampleOptions test = range("TEST", testFrom == null ? trainTo : testFrom, testTo, dataDir, master);
         if (test.from().isBefore(train.to()) && train.from().isBefore(test.to())) {
-            throw new UsageException("the test range [" + test.from() + ", " + test.to() + ") overlaps the train range ["
-                    + train.from() + ", " + train.to() + "): a model scored on rows it was fitted on says nothing");
+            throw new UsageException("the test range [" + test.from() + ", " + test.to() + ") overlaps the train"
+                    + " range [" + train.from() + ", " + train.to() + "): a model scored on rows it was fitted on"
+                    + " says nothing");
         }
         return new TrainOptions(train.from(), train.to(), test.from(), test.to(), dataDir, master, reg);
     }

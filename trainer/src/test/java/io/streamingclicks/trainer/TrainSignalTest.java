@@ -21,6 +21,7 @@ import scala.Tuple2;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -109,5 +110,20 @@ class TrainSignalTest {
                 END.plus(Duration.ofHours(1)), dir.toString(), "local[2]", 0), TRUTH))
                 .hasMessageContaining("no samples in [2026-11-30T13:00:00Z, 2026-11-30T14:00:00Z)")
                 .hasMessageContaining("run make samples FROM=2026-11-30T13 TO=2026-11-30T14 first");
+    }
+
+    @Test
+    void samplesWithoutTheirFeatureRowsAreRefused() throws Exception {
+        // A null user_page_seconds_since_last_view is a value (no view in 24 h): only a marker tells a missing row.
+        Path hour = dir.resolve("parquet/features/user_page/date=2026-11-30/hour=12");
+        Path aside = dir.resolve("parquet/features/.user_page-hour-12-aside");
+        Files.move(hour, aside);
+        try {
+            assertThatThrownBy(() -> TrainCommand.run(TestSpark.get(), dir, options(TRAIN_FROM, TEST_FROM, END), TRUTH))
+                    .hasMessageContaining("samples lack a user, page or user_page feature row")
+                    .hasMessageContaining("run make samples over the range again");
+        } finally {
+            Files.move(aside, hour);
+        }
     }
 }
