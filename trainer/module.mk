@@ -11,8 +11,10 @@ TRAINER_ADD_OPENS := $(addprefix --add-opens=,$(addsuffix =ALL-UNNAMED,java.base
   java.base/java.util.concurrent java.base/java.util.concurrent.atomic java.base/jdk.internal.ref java.base/sun.nio.ch \
   java.base/sun.nio.cs java.base/sun.security.action java.base/sun.util.calendar))
 
-# spark-job (and the contract, accounting) are installed by the job's jar rule; the trainer resolves them from there.
-$(TRAINER_JAR): $(SPARK_JOB_JAR) trainer/pom.xml $(shell find trainer/src/main -type f 2>/dev/null)
+# spark-job (and the contract, accounting) are installed by the job's jar rule; the trainer resolves them from there,
+# and their parent pom with them (-N: the root pom alone, which that rule's -pl does not install).
+$(TRAINER_JAR): $(SPARK_JOB_JAR) pom.xml trainer/pom.xml $(shell find trainer/src/main -type f 2>/dev/null)
+	$(MVN) $(MVN_FLAGS) -q install -N
 	$(MVN) $(MVN_FLAGS) -q package -DskipTests -pl trainer
 	@touch $@
 
