@@ -2,9 +2,9 @@ package io.streamingclicks.trainer;
 
 import io.streamingclicks.contract.ClickTruth;
 import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.job.options.BatchCommand;
 import io.streamingclicks.job.options.UsageException;
 import io.streamingclicks.job.samples.FeatureSpec;
-import org.apache.spark.SparkConf;
 import org.apache.spark.ml.classification.LogisticRegression;
 import org.apache.spark.ml.classification.LogisticRegressionModel;
 import org.apache.spark.ml.feature.VectorAssembler;
@@ -58,7 +58,7 @@ public final class TrainCommand {
 
     /** The command line: 0 done, 1 refused or failed (the reason on stderr), 2 a bad option. */
     public static int main(String[] args) {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        if (BatchCommand.asksHelp(args)) {
             System.out.println(TrainOptions.usage());
             return 0;
         }
@@ -75,7 +75,7 @@ public final class TrainCommand {
         try {
             Path root = Path.of(o.dataDir()).toAbsolutePath();
             ClickTruth truth = truth(root);
-            spark = session(o.master());
+            spark = BatchCommand.session("streaming-clicks-train", o.master());
             print(run(spark, root, o, truth), System.out);
             return 0;
         } catch (IllegalStateException | IllegalArgumentException | UncheckedIOException e) {
@@ -195,15 +195,4 @@ public final class TrainCommand {
         }
     }
 
-    static SparkSession session(String master) {
-        SparkConf conf = new SparkConf()
-                .setAppName("streaming-clicks-train")
-                .setIfMissing("spark.master", master)
-                .setIfMissing("spark.sql.shuffle.partitions", "4")
-                .setIfMissing("spark.ui.enabled", "false")
-                .setIfMissing("spark.driver.host", "127.0.0.1")
-                .setIfMissing("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.sql.session.timeZone", "UTC");
-        return SparkSession.builder().config(conf).getOrCreate();
-    }
 }

@@ -1,10 +1,12 @@
 package io.streamingclicks.trainer;
 
+import io.streamingclicks.job.options.BatchCommand;
 import io.streamingclicks.job.options.UsageException;
 import io.streamingclicks.job.samples.SampleOptions;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -33,30 +35,22 @@ public record TrainOptions(Instant trainFrom, Instant trainTo, Instant testFrom,
     }
 
     public static TrainOptions parse(String[] args, Map<String, String> env) {
-        String trainFrom = null;
-        String trainTo = null;
-        String testFrom = null;
-        String testTo = null;
-        double reg = 0;
-        String dataDir = env.getOrDefault("DATA_DIR", "data");
-        String master = env.getOrDefault("JOB_MASTER", "local[2]");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new UsageException("option " + a + " needs a value");
+        Map<String, String> o = new HashMap<>(Map.of("--data-dir", env.getOrDefault("DATA_DIR", "data"),
+                "--master", env.getOrDefault("JOB_MASTER", "local[2]")));
+        BatchCommand.forEachOption(args, (a, v) -> {
+            if (!List.of("--train-from", "--train-to", "--test-from", "--test-to", "--reg", "--data-dir", "--master")
+                    .contains(a)) {
+                throw new UsageException("unknown option " + a);
             }
-            String v = args[++i].strip();
-            switch (a) {
-                case "--train-from" -> trainFrom = v;
-                case "--train-to" -> trainTo = v;
-                case "--test-from" -> testFrom = v.isEmpty() ? null : v;
-                case "--test-to" -> testTo = v;
-                case "--reg" -> reg = reg(v);
-                case "--data-dir" -> dataDir = v;
-                case "--master" -> master = v;
-                default -> throw new UsageException("unknown option " + a);
-            }
-        }
+            o.put(a, v.strip());
+        });
+        String trainFrom = o.get("--train-from");
+        String trainTo = o.get("--train-to");
+        String testFrom = o.get("--test-from") == null || o.get("--test-from").isEmpty() ? null : o.get("--test-from");
+        String testTo = o.get("--test-to");
+        double reg = o.containsKey("--reg") ? reg(o.get("--reg")) : 0;
+        String dataDir = o.get("--data-dir");
+        String master = o.get("--master");
         List<String> missing = new ArrayList<>();
         if (trainFrom == null || trainFrom.isEmpty()) {
             missing.add("TRAIN_FROM (--train-from)");

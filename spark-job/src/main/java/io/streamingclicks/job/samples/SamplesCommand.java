@@ -2,8 +2,8 @@ package io.streamingclicks.job.samples;
 
 import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.job.options.BatchCommand;
 import io.streamingclicks.job.options.UsageException;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -43,7 +43,7 @@ public final class SamplesCommand {
 
     /** The command line: 0 done, 1 refused or failed (the reason on stderr), 2 a bad option. */
     public static int main(String[] args) {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        if (BatchCommand.asksHelp(args)) {
             System.out.println(SampleOptions.usage());
             return 0;
         }
@@ -61,7 +61,7 @@ public final class SamplesCommand {
             Path root = localRoot(o.dataDir());
             Finality finality = Finality.read(root.resolve(DataRoot.CHECKPOINTS).resolve(DataRoot.Query.WINDOWS.dir()));
             finality.require(o.from(), o.to(), o.horizon());
-            spark = session(o.master());
+            spark = BatchCommand.session("streaming-clicks-samples", o.master());
             print(run(spark, root, o, finality), System.out);
             return 0;
         } catch (IllegalStateException | IllegalArgumentException e) {
@@ -151,15 +151,4 @@ public final class SamplesCommand {
         return Path.of(dataDir).toAbsolutePath();
     }
 
-    static SparkSession session(String master) {
-        SparkConf conf = new SparkConf()
-                .setAppName("streaming-clicks-samples")
-                .setIfMissing("spark.master", master)
-                .setIfMissing("spark.sql.shuffle.partitions", "4")
-                .setIfMissing("spark.ui.enabled", "false")
-                .setIfMissing("spark.driver.host", "127.0.0.1")
-                .setIfMissing("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.sql.session.timeZone", "UTC");
-        return SparkSession.builder().config(conf).getOrCreate();
-    }
 }
