@@ -1,5 +1,6 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.accounting.spark.BatchHistory;
 import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.contract.DataRoot;
 import io.streamingclicks.contract.DataRoot.Query;
@@ -17,6 +18,7 @@ import io.streamingclicks.job.sink.IcebergSink;
 import io.streamingclicks.job.sink.IcebergTables;
 import io.streamingclicks.job.sink.IngestBatch;
 import io.streamingclicks.job.sink.PreviousLayout;
+import io.streamingclicks.job.sink.TableHighWater;
 import io.streamingclicks.job.sink.WindowsBatch;
 import io.streamingclicks.job.source.ClickSource;
 import io.streamingclicks.job.transform.ClickParser;
@@ -69,13 +71,15 @@ public final class ClickJob {
     private final List<StreamingQuery> queries;
     private final ProgressFileListener listener;
     private final CompactSchedule compaction;
+    private final List<BatchHistory> histories;
 
     private ClickJob(SparkSession spark, List<StreamingQuery> queries, ProgressFileListener listener,
-                     CompactSchedule compaction) {
+                     CompactSchedule compaction, List<BatchHistory> histories) {
         this.spark = spark;
         this.queries = queries;
         this.listener = listener;
         this.compaction = compaction;
+        this.histories = histories;
     }
 
     public static ClickJob start(SparkSession spark, JobOptions o) {
@@ -87,6 +91,7 @@ public final class ClickJob {
         }
         PlanLog.addIfRequested(spark);
         List<StreamingQuery> queries = new ArrayList<>();
+        List<BatchHistory> histories = new ArrayList<>();
         ClickSource source = ClickSource.of(o);
         IcebergTables tables;
         try {
@@ -120,9 +125,13 @@ public final class ClickJob {
                             OutputColumns.WINDOW_START), OutputColumns.WINDOW_START);
                 }
             }
-            queries.add(ingest(spark, o, parsed, tables));
+            BatchHistory ingestHistory = history(o, Query.INGEST, null);
+            queries.add(ingest(spark, o, parsed, tables, ingestHistory));
+            histories.add(ingestHistory);
             if (windowed) {
-                queries.add(windows(spark, o, pages, tables));
+                BatchHistory windowsHistory = history(o, Query.WINDOWS, tables);
+                queries.add(windows(spark, o, pages, tables, windowsHistory));
+                histories.add(windowsHistory);
                 if (o.console()) {
                     queries.add(console(WindowedCounts.clicksPerUser(events), o));
                 }
@@ -136,7 +145,9 @@ public final class ClickJob {
         }
         LOG.info("started queries {} reading {}", queries.stream().map(StreamingQuery::name).toList(),
                 source.describe());
-        return new ClickJob(spark, List.copyOf(queries), listener, compaction(spark, o, tables));
+        histories.removeIf(java.util.Objects::isNull);
+        return new ClickJob(spark, List.copyOf(queries), listener, compaction(spark, o, tables),
+                List.copyOf(histories));
     }
 
     /** The tables' maintenance on a thread of the job ({@code --compact-every}), or null. */
@@ -162,16 +173,16 @@ public final class ClickJob {
     }
 
     private static StreamingQuery ingest(SparkSession spark, JobOptions o, ParsedClicks parsed,
-                                         IcebergTables tables) {
+                                         IcebergTables tables, BatchHistory history) {
         IngestBatch batch = new IngestBatch(sink(spark, o, Sink.EVENTS, tables),
-                sink(spark, o, Sink.QUARANTINE, tables), parsed.carried());
+                sink(spark, o, Sink.QUARANTINE, tables), parsed.carried(), history);
         return start(Query.INGEST, parsed.rows().writeStream().foreachBatch(batch), o, o.trigger());
     }
 
     private static StreamingQuery windows(SparkSession spark, JobOptions o, Dataset<Row> pages,
-                                          IcebergTables tables) {
+                                          IcebergTables tables, BatchHistory history) {
         WindowsBatch batch = new WindowsBatch(sink(spark, o, Sink.UV, tables), sink(spark, o, Sink.PV, tables),
-                sink(spark, o, Sink.TOPN, tables), o.topn(), o.console());
+                sink(spark, o, Sink.TOPN, tables), o.topn(), o.console(), history);
         return start(Query.WINDOWS, pages.writeStream().outputMode("append").foreachBatch(batch), o,
                 o.windowsTrigger());
     }
@@ -280,16 +291,44 @@ public final class ClickJob {
 
     private static ProgressFileListener progressListener(JobOptions o) {
         String dir = o.dataRoot().progress();
-        URI uri = URI.create(dir.replace(" ", "%20"));
-        if (uri.getScheme() == null) {
-            return new ProgressFileListener(java.nio.file.Path.of(dir), o.progressMaxBytes());
-        }
-        if ("file".equals(uri.getScheme())) {
-            return new ProgressFileListener(java.nio.file.Path.of(uri), o.progressMaxBytes());
+        java.nio.file.Path local = localPath(dir);
+        if (local != null) {
+            return new ProgressFileListener(local, o.progressMaxBytes());
         }
         LOG.warn("progress/ is only written for a local data root; {} is not local, progress goes to the log only",
                 dir);
         return null;
+    }
+
+    /**
+     * The history of the query's committed batches in its checkpoint ({@code chk/<query>/history},
+     * docs/data-root.md): appended by the query's batch body before Spark's retention can purge a batch, so the
+     * accounting finds every batch however old. Local data roots only, as {@code progress/}: an object store cannot
+     * append. With {@code tables} (the windows query over the events table), each batch is recorded with the ingest
+     * high-water of its offset, which link 3 still needs once the snapshots it names are expired.
+     */
+    private static BatchHistory history(JobOptions o, Query query, IcebergTables tables) {
+        String chk = o.checkpoint(query);
+        java.nio.file.Path local = localPath(chk);
+        java.nio.file.Path ingest = localPath(o.checkpoint(Query.INGEST));
+        if (local != null && tables != null && ingest != null) {
+            return BatchHistory.of(local, new TableHighWater(tables, ingest));
+        }
+        if (local != null) {
+            return BatchHistory.of(local);
+        }
+        LOG.warn("{}/{} is only kept for a local data root; {} is not local: the accounting sees only the batches"
+                + " Spark retains (docs/accounting.md, Limits)", chk, BatchHistory.DIR, chk);
+        return null;
+    }
+
+    /** A local path or {@code file:} URI as a path; null for any other file system. */
+    private static java.nio.file.Path localPath(String dir) {
+        URI uri = URI.create(dir.replace(" ", "%20"));
+        if (uri.getScheme() == null) {
+            return java.nio.file.Path.of(dir);
+        }
+        return "file".equals(uri.getScheme()) ? java.nio.file.Path.of(uri) : null;
     }
 
     public List<StreamingQuery> queries() {
@@ -345,6 +384,15 @@ public final class ClickJob {
                 LOG.warn("query {} was still in a batch after the {} s grace: stopping it mid-batch (the next start"
                         + " redoes the batch from the checkpoint)", q.name(), grace.toSeconds());
                 stopQuietly(q);
+            }
+        }
+        // The batches committed since the last batch body ran (the last one, at least): on a clean stop the history
+        // is complete, without waiting for the next start.
+        for (BatchHistory h : histories) {
+            try {
+                h.catchUp();
+            } catch (RuntimeException e) {
+                LOG.warn("{}; the next batch records them", e.getMessage());
             }
         }
         if (listener != null) {

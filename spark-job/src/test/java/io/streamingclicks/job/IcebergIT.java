@@ -105,6 +105,8 @@ class IcebergIT {
             });
             assertThat(TableLink3.assertPvIsTheCountedEvents(run, run.options.window()))
                     .containsEntry(at(0, 0), 4L).containsEntry(at(30, 0), (long) users + (users + 2) / 3);
+            assertThat(io.streamingclicks.accounting.spark.BatchHistory.ingestHighWaters(run.checkpoint("windows")))
+                    .as("windows batches recorded with their ingest high-water").isNotEmpty();
 
             List<Row> uv = Tables.rows(run.spark, "uv", "select window_start, uv, uv_sketch from t order by 1");
             assertThat(uv).extracting(r -> r.getTimestamp(0).toInstant(), r -> r.getLong(1))

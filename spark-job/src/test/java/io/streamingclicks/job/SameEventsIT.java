@@ -1,5 +1,6 @@
 package io.streamingclicks.job;
 
+import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.contract.UvPrecision;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
@@ -68,11 +69,16 @@ class SameEventsIT {
     private static final int TOP = 5;
     /** HLL noise alone stays far inside this many σ; a disagreement of 10 % does not. */
     private static final double K_SIGMA = 5;
+    private static final int RETAINED = 3;
 
     private final KafkaCluster cluster;
     private final SparkSession spark = TestSpark.get();
+    /**
+     * Spark keeps the last 3 batches of each checkpoint instead of 100, so the batches that first sealed the early
+     * windows are purged during the run: link 3 finds them in {@code chk/windows/history}.
+     */
     @RegisterExtension
-    final JobProcesses jobs = new JobProcesses();
+    final JobProcesses jobs = new JobProcesses("-Dspark.sql.streaming.minBatchesToRetain=" + RETAINED);
     @TempDir
     Path tmp;
 
@@ -144,11 +150,39 @@ class SameEventsIT {
             System.out.println("SameEventsIT: the previous topology's data root: no chk/windows for link 3");
             return;
         }
+        // Exact for the early windows too, whose first sealing batch Spark purged (checked below): a build of the job
+        // that keeps no history fails here, link 3 then bounding them by a later batch.
         Link3.assertPvIsTheCountedEvents(spark, root, T, lastWindow, WINDOW);
+        Checkpoints.assertHistoryKeepsPurgedBatches(root, "ingest");
+        Checkpoints.assertHistoryKeepsPurgedBatches(root, "windows");
+        assertBoundariesPurgedFromOffsetsButKnown(root, lastWindow);
         Map<Instant, Long> sketchOfCounted = sketchOfCountedEvents(root, pv.keySet());
         assertThat(uv).as("uv per window vs the sketch of the events pv counted (link 3)")
                 .isEqualTo(sketchOfCounted);
         Checkpoints.assertEveryPlannedBatchCommitted(root, Committed.QUERIES);
+    }
+
+    /**
+     * The batch that first sealed each window up to {@code last} is known to the checkpoint read with its history;
+     * for the early windows it is no longer in {@code offsets/} (the retained files alone would give link 3 a later
+     * batch, with more events files read, so late events taken as counted).
+     */
+    private static void assertBoundariesPurgedFromOffsetsButKnown(Path root, Instant last) {
+        Path chk = root.resolve("chk/windows");
+        CheckpointLog all = CheckpointLog.read(chk);
+        CheckpointLog retained = CheckpointLog.readRetained(chk);
+        List<Instant> purged = new ArrayList<>();
+        for (Instant w = T; !w.isAfter(last); w = w.plus(WINDOW)) {
+            Instant end = w.plus(WINDOW);
+            assertThat(all.lateBoundaryExact(end)).as("the first batch sealing %s is known", w).isTrue();
+            if (!retained.lateBoundaryExact(end)) {
+                purged.add(w);
+            }
+        }
+        System.out.printf("SameEventsIT: %d windows' first sealing batch purged from chk/windows/offsets, read from"
+                + " its history%n", purged.size());
+        assertThat(purged).as("windows whose first sealing batch Spark purged (minBatchesToRetain %d)", RETAINED)
+                .isNotEmpty();
     }
 
     /**

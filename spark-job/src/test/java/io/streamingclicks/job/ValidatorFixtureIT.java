@@ -1,6 +1,10 @@
 package io.streamingclicks.job;
 
 import io.streamingclicks.accounting.ledger.LedgerKey;
+import io.streamingclicks.job.samples.FeatureSpec;
+import io.streamingclicks.job.samples.Finality;
+import io.streamingclicks.job.samples.SampleOptions;
+import io.streamingclicks.job.samples.SamplesCommand;
 import io.streamingclicks.job.support.Checkpoints;
 import io.streamingclicks.job.support.Committed;
 import io.streamingclicks.job.support.Events;
@@ -38,7 +42,8 @@ import static org.awaitility.Awaitility.await;
  * Writes the validator's real-job fixture: the shaded jar (its own process) reads on-time and late events and a few
  * bad records in many small batches with the file sink log compacting every 3 batches, is SIGKILLed with a batch of
  * the ingest query in flight (an orphan, maybe truncated, Parquet file left in {@code parquet/events}), restarts and
- * seals every data window. The data root (chk, parquet, progress), a producer ledger of exactly what was sent, and
+ * seals every data window; then {@code make samples} derives the data hour (the derivation in this JVM). The data
+ * root (chk, parquet with samples and features, progress), a producer ledger of exactly what was sent, and
  * {@code fixture.properties} (settings and the job's own committed counts) go to fixture {@code real-job}
  * ({@link ValidatorFixtures}: {@code target/validator-fixtures/real-job}, shipped in this module's test jar), which
  * {@code validator-service}'s {@code RealJobFixtureTest} checks.
@@ -53,6 +58,11 @@ class ValidatorFixtureIT {
     static final Duration SPAN = Duration.ofMinutes(12);
     /** Data windows start here; the clock event at "now" then seals all of them with room to spare. */
     static final Instant T = Instant.now().truncatedTo(ChronoUnit.MINUTES).minus(Duration.ofMinutes(15));
+    /**
+     * This fixture's data windows start here instead: inside an hour that ended over an hour ago, so that the clock
+     * event at "now" also seals that hour plus the label horizon and {@code make samples} can derive it.
+     */
+    static final Instant START = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
 
     private final KafkaCluster cluster;
     private final SparkSession spark = TestSpark.get();
@@ -71,7 +81,7 @@ class ValidatorFixtureIT {
         topic = cluster.createRandomTopic();
         Path root = tmp.resolve("data");
         List<Sent> sent = new ArrayList<>();
-        Input input = input();
+        Input input = input(START);
         int bad = input.bad();
         try (Events events = new Events(cluster.bootstrapServers(), topic)) {
             sendAndRecord(events, input.values(), input.sent(), sent, maxAcked);
@@ -85,7 +95,7 @@ class ValidatorFixtureIT {
             sendAndRecord(events, List.of(Events.json(Events.newId(), "clock", "/clock", clock, "view")),
                     List.of(new Sent(clock, "/clock", false)), sent, maxAcked);
             job.awaitCaughtUp(events.sent(), Duration.ofSeconds(240));
-            Instant lastWindow = T.plus(SPAN).minus(WINDOW);
+            Instant lastWindow = START.plus(SPAN).minus(WINDOW);
             await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).until(() ->
                     Committed.hasWindow(spark, root.resolve("parquet/pv"), lastWindow)
                             && Committed.hasWindow(spark, root.resolve("parquet/uv"), lastWindow));
@@ -95,10 +105,19 @@ class ValidatorFixtureIT {
             assertThat(orphans).allMatch(Files::exists);
         }
 
+        // make samples over the data hour, as a user would once it is final: the validator's leakage checks must pass
+        // on what the real job counted (its late drops neither samples nor feature sources).
+        Instant to = START.plus(Duration.ofHours(1));
+        Finality finality = Finality.read(root.resolve("chk/windows"));
+        finality.require(START, to, FeatureSpec.DEFAULT_HORIZON);
+        SamplesCommand.Report samples = SamplesCommand.run(spark, root, new SampleOptions(START, to,
+                FeatureSpec.DEFAULT_HORIZON, root.toString(), "local[2]"), finality);
+        assertThat(samples.samples()).isPositive();
+
         Path fixture = ValidatorFixtures.copy(root, "real-job", List.of("chk", "parquet", "progress"));
-        ValidatorFixtures.writeLedger(fixture, T, sent.stream()
+        ValidatorFixtures.writeLedger(fixture, START, sent.stream()
                 .map(e -> new LedgerKey(e.eventTime().getEpochSecond(), e.page(), e.late())).toList(), maxAcked);
-        writeProperties(fixture, root, bad, sent);
+        writeProperties(fixture, root, bad, sent, samples.samples());
 
         // What the fixture is for: a compacted log, and a Parquet file on disk that no log names.
         try (Stream<Path> s = Files.walk(fixture.resolve("parquet"))) {
@@ -122,12 +141,16 @@ class ValidatorFixtureIT {
     }
 
     static Input input() {
+        return input(T);
+    }
+
+    static Input input(Instant start) {
         Random random = new Random(7);
         List<String> values = new ArrayList<>();
         List<Sent> pending = new ArrayList<>();
         int bad = 0;
         for (int i = 0; i < EVENTS; i++) {
-            Instant t = T.plusMillis(i * SPAN.toMillis() / EVENTS);
+            Instant t = start.plusMillis(i * SPAN.toMillis() / EVENTS);
             boolean late = i % 40 == 39;
             if (late) {
                 // 150 s behind: included while its window is open, dropped once the watermark passed it.
@@ -160,10 +183,12 @@ class ValidatorFixtureIT {
     private final Map<Integer, Long> maxAcked = new TreeMap<>();
 
     /** The settings the job ran with and its own committed counts (read through _spark_metadata, never a glob). */
-    private void writeProperties(Path fixture, Path root, int bad, List<Sent> sent) throws IOException {
+    private void writeProperties(Path fixture, Path root, int bad, List<Sent> sent, long samples)
+            throws IOException {
         Properties p = ValidatorFixtures.settings(WINDOW, WATERMARK, RSD);
-        p.setProperty("first_window", T.toString());
-        p.setProperty("last_window", T.plus(SPAN).minus(WINDOW).toString());
+        p.setProperty("samples", Long.toString(samples));
+        p.setProperty("first_window", START.toString());
+        p.setProperty("last_window", START.plus(SPAN).minus(WINDOW).toString());
         p.setProperty("producer_events", Long.toString(sent.size()));
         p.setProperty("bad_records", Integer.toString(bad));
         for (String sink : Committed.FILE_SINKS) {

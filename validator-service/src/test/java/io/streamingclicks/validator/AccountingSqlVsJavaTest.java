@@ -95,6 +95,48 @@ class AccountingSqlVsJavaTest {
         }
     }
 
+    /**
+     * Spark purged the first batches of both checkpoints (its retention) after the job recorded them in
+     * {@code history/}, whose last line a kill tore: the SQL reads them from there as {@code CheckpointLog} does.
+     */
+    @Test
+    void theReadersAgreeOnBatchesOnlyTheHistoryStillHolds() throws Exception {
+        Path root = tmp.resolve("history root");
+        Path ingest = chk(root, Query.INGEST);
+        Path windows = chk(root, Query.WINDOWS);
+        for (int b = 0; b < 6; b++) {
+            long wm = b * 60_000L;
+            writeBatch(ingest, b, wm, "{\"clickstream_events\":{\"0\":" + (b * 5) + ",\"1\":" + (b * 3) + "}}");
+            writeBatch(windows, b, wm, "{\"logOffset\":" + (b * 2) + "}");
+        }
+        for (Path chk : List.of(ingest, windows)) {
+            Files.delete(chk.resolve("commits/5")); // batch 5 in flight
+            io.streamingclicks.accounting.spark.BatchHistory.of(chk).catchUp();
+            for (int b = 0; b < 3; b++) {
+                Files.delete(chk.resolve("offsets/" + b));
+                Files.delete(chk.resolve("commits/" + b));
+            }
+            Files.writeString(chk.resolve("history/0.jsonl"), "{\"batchId\":5,\"offs",
+                    java.nio.file.StandardOpenOption.APPEND);
+        }
+        try (Connection c = cli()) {
+            runFile(c, root);
+            assertReadersAgree(c, root);
+            assertThat(sqlFileBatches(c, Query.WINDOWS)).containsExactly("0 wm=0 log null..0", "1 wm=60000 log 0..2",
+                    "2 wm=120000 log 2..4", "3 wm=180000 log 4..6", "4 wm=240000 log 6..8");
+            assertThat(sqlBatches(c)).startsWith("0 wm=0 p0 null..0", "0 wm=0 p1 null..0", "1 wm=60000 p0 0..5")
+                    .hasSize(10);
+        }
+    }
+
+    private static void writeBatch(Path chk, int batch, long watermarkMs, String source) throws Exception {
+        Files.createDirectories(chk.resolve("offsets"));
+        Files.createDirectories(chk.resolve("commits"));
+        Files.writeString(chk.resolve("offsets/" + batch), "v1\n{\"batchWatermarkMs\":" + watermarkMs
+                + ",\"batchTimestampMs\":1,\"conf\":{\"spark.sql.shuffle.partitions\":\"1\"}}\n" + source);
+        Files.writeString(chk.resolve("commits/" + batch), "v1\n{\"nextBatchWatermarkMs\":0}");
+    }
+
     @Test
     void linksTwoAndThreeAgreeWhenTheyHoldAndWhenAnEventIsLost() throws Exception {
         for (String variant : List.of("healthy", "lost", "files")) {

@@ -28,7 +28,9 @@ import io.streamingclicks.accounting.iceberg.StreamingOffset;
  * {@code {"logOffset":n}} or Iceberg's streaming source's {@link StreamingOffset}; {@code commits/N} once batch N
  * committed) read into {@link BatchOffsets}, in batch order.
  * It reads durable state only, so it answers the same after a SIGKILL. Spark's log retention deletes old batches at
- * any time: a file gone between listing and reading is left out.
+ * any time (it keeps the last {@code spark.sql.streaming.minBatchesToRetain}, 100): a file gone between listing and
+ * reading is left out, and the batches the job recorded in the checkpoint's {@link BatchHistory} before Spark purged
+ * them are read from there, so every batch since the history began is here.
  *
  * <p>It answers link 3 (docs/accounting.md): from which offsets on a window's events were dropped as late. Spark
  * 3.5.7 filters late rows of batch N with the watermark of batch N-1: MicroBatchExecution builds the
@@ -49,8 +51,26 @@ public final class CheckpointLog {
         this.batches = batches;
     }
 
-    /** The batches of the checkpoint under {@code checkpoint}; none when it has no {@code offsets/}. */
+    /**
+     * The batches of the checkpoint under {@code checkpoint}: those of {@code offsets/} and {@code commits/}, and
+     * under them the older ones of its {@link BatchHistory} (what the live files say of a batch wins); none when it
+     * has neither.
+     */
     public static CheckpointLog read(Path checkpoint) {
+        TreeMap<Long, BatchOffsets> out = readLive(checkpoint);
+        // The history after the live files: a batch Spark purged after we listed it was recorded before the purge
+        // (the job records batch N-1 when batch N starts; Spark purges below N - minBatchesToRetain), so it is in
+        // the history read now. Read the other way round, a batch recorded and purged in between would be in neither.
+        BatchHistory.read(checkpoint).forEach(out::putIfAbsent);
+        return new CheckpointLog(out);
+    }
+
+    /** Only what {@code offsets/} and {@code commits/} hold now: the last batches Spark retains. */
+    public static CheckpointLog readRetained(Path checkpoint) {
+        return new CheckpointLog(readLive(checkpoint));
+    }
+
+    private static TreeMap<Long, BatchOffsets> readLive(Path checkpoint) {
         Path offsets = checkpoint.resolve("offsets");
         Set<Long> committed = new HashSet<>(batchIds(checkpoint.resolve("commits")));
         TreeMap<Long, BatchOffsets> out = new TreeMap<>();
@@ -66,7 +86,7 @@ public final class CheckpointLog {
             }
             out.put(id, parse(f.toString(), id, lines, committed.contains(id)));
         }
-        return new CheckpointLog(out);
+        return out;
     }
 
     /** Every planned batch ({@code offsets/N}), in order. */
@@ -137,6 +157,19 @@ public final class CheckpointLog {
     public Optional<BatchOffsets> lateBoundaryBatch(Instant windowEnd) {
         long end = windowEnd.toEpochMilli();
         return batches.values().stream().filter(b -> b.watermarkMs() >= end).findFirst();
+    }
+
+    /**
+     * Whether {@link #lateBoundaryBatch} of the window ending {@code windowEnd} is certainly the first batch whose
+     * watermark reached it: it is batch 0, or the batch before it is known (watermarks only grow, so every earlier
+     * batch is below the window's end too), or no batch reaches the window yet. Not when the batches before it are
+     * gone: purged by Spark's retention before the checkpoint had a {@link BatchHistory} (a data root written by an
+     * earlier version of the job); the batch that first sealed the window may then be an earlier one, whose end is
+     * smaller.
+     */
+    public boolean lateBoundaryExact(Instant windowEnd) {
+        return lateBoundaryBatch(windowEnd).map(b -> b.batchId() == 0 || batches.containsKey(b.batchId() - 1))
+                .orElse(true);
     }
 
     static BatchOffsets parse(String where, long id, List<String> lines, boolean committed) {

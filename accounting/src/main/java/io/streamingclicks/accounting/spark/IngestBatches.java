@@ -17,12 +17,13 @@ import java.util.TreeMap;
  *
  * <p>Every planned batch counts, committed or not: on Iceberg a batch's rows are in the table once its snapshot is
  * committed, which may be before {@code commits/N} (a kill in between; the redo is skipped, the rows stay). Spark
- * keeps the last 100 {@code offsets/N}: a record below the oldest kept batch's range is given that batch, an upper
- * bound (exact for every window whose boundary read at least that far).
+ * keeps the last 100 {@code offsets/N}, the older committed batches come from the checkpoint's {@link BatchHistory}
+ * ({@link CheckpointLog#read}); on a data root from before the history, a record below the oldest known batch's
+ * range is given that batch, an upper bound (exact for every window whose boundary read at least that far).
  */
 public final class IngestBatches {
 
-    /** Batch {@code batchId} read {@code [startOffset, endOffset)} of the partition (start null: oldest kept). */
+    /** Batch {@code batchId} read {@code [startOffset, endOffset)} of the partition (start null: oldest known). */
     public record KafkaRange(int partition, Long startOffset, long endOffset, long batchId) {
     }
 

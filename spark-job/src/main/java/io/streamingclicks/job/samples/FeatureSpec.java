@@ -40,6 +40,15 @@ public final class FeatureSpec {
     public static final String USER_PAGE_DIR = "features/user_page";
 
     public static final String LABEL = "label";
+    /** On a sample: t + H, the end of the longest label interval; what must be sealed for the label to be final. */
+    public static final String LABEL_UNTIL = "label_until";
+    /** On a sample: the windows query's committed watermark (chk/windows) when the sample was derived. */
+    public static final String SEALED_AT = "sealed_at";
+    /**
+     * On every feature row: the latest event time of an event its features were computed from (null: none), which
+     * must be before the row's event_time; the validator checks it over the whole tables.
+     */
+    public static final String SOURCE_MAX_EVENT_TIME = "source_max_event_time";
 
     public static final String USER_VIEWS_1H = "user_views_1h";
     public static final String USER_VIEWS_24H = "user_views_24h";

@@ -1,6 +1,5 @@
 package io.streamingclicks.job.samples;
 
-import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.contract.Windows;
 import io.streamingclicks.job.sink.CheckpointPairing;
@@ -67,15 +66,14 @@ public record Finality(CheckpointLog log, Duration window, Instant sealed) {
     }
 
     /**
-     * Whether link 3's boundary batch of the window ending {@code windowEnd} is still in the checkpoint: Spark keeps
-     * the last 100 batches, and when the first retained batch already seals the window, the batch that first did
-     * may have been deleted; its logOffset can be smaller than the one link 3 then uses (docs/accounting.md, Limits).
+     * Whether link 3's boundary batch of the window ending {@code windowEnd} is certainly the one that first sealed
+     * it ({@link CheckpointLog#lateBoundaryExact}). The job keeps every committed batch in {@code chk/windows/history},
+     * so it is, except on a data root whose older batches Spark purged (it keeps the last 100) before the job kept a
+     * history: there, when the first known batch already seals the window, the batch that first did may be gone, and
+     * its logOffset can be smaller than the one link 3 then uses (docs/accounting.md, Limits).
      */
     public boolean boundaryRetained(Instant windowEnd) {
-        BatchOffsets first = log.batches().isEmpty() ? null : log.batches().get(0);
-        return log.lateBoundaryBatch(windowEnd)
-                .map(b -> first == null || b.batchId() != first.batchId() || first.batchId() == 0)
-                .orElse(true);
+        return log.lateBoundaryExact(windowEnd);
     }
 
     static Duration windowOf(Path windowsCheckpoint) {

@@ -1,6 +1,7 @@
 package io.streamingclicks.job.samples;
 
 import io.streamingclicks.contract.Durations;
+import io.streamingclicks.job.options.BatchCommand;
 import io.streamingclicks.job.options.UsageException;
 
 import java.time.Duration;
@@ -10,6 +11,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -30,26 +33,19 @@ public record SampleOptions(Instant from, Instant to, Duration horizon, String d
     }
 
     public static SampleOptions parse(String[] args, Map<String, String> env) {
-        String from = null;
-        String to = null;
-        Duration horizon = FeatureSpec.DEFAULT_HORIZON;
-        String dataDir = env.getOrDefault("DATA_DIR", "data");
-        String master = env.getOrDefault("JOB_MASTER", "local[2]");
-        for (int i = 0; i < args.length; i++) {
-            String a = args[i];
-            if (i + 1 >= args.length) {
-                throw new UsageException("option " + a + " needs a value");
+        Map<String, String> o = new HashMap<>(Map.of("--data-dir", env.getOrDefault("DATA_DIR", "data"),
+                "--master", env.getOrDefault("JOB_MASTER", "local[2]")));
+        BatchCommand.forEachOption(args, (a, v) -> {
+            if (!List.of("--from", "--to", "--horizon", "--data-dir", "--master").contains(a)) {
+                throw new UsageException("unknown option " + a);
             }
-            String v = args[++i];
-            switch (a) {
-                case "--from" -> from = v;
-                case "--to" -> to = v;
-                case "--horizon" -> horizon = duration(v);
-                case "--data-dir" -> dataDir = v;
-                case "--master" -> master = v;
-                default -> throw new UsageException("unknown option " + a);
-            }
-        }
+            o.put(a, v);
+        });
+        String from = o.get("--from");
+        String to = o.get("--to");
+        Duration horizon = o.containsKey("--horizon") ? duration(o.get("--horizon")) : FeatureSpec.DEFAULT_HORIZON;
+        String dataDir = o.get("--data-dir");
+        String master = o.get("--master");
         if (from == null || to == null) {
             throw new UsageException("--from and --to are required");
         }

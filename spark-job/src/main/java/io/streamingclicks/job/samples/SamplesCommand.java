@@ -2,8 +2,8 @@ package io.streamingclicks.job.samples;
 
 import io.streamingclicks.contract.ClickEventContract;
 import io.streamingclicks.contract.DataRoot;
+import io.streamingclicks.job.options.BatchCommand;
 import io.streamingclicks.job.options.UsageException;
-import org.apache.spark.SparkConf;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,6 +19,7 @@ import static io.streamingclicks.job.samples.CountedEvents.COUNTED;
 import static io.streamingclicks.job.samples.CountedEvents.TS;
 import static io.streamingclicks.job.samples.CountedEvents.micros;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
@@ -42,7 +43,7 @@ public final class SamplesCommand {
 
     /** The command line: 0 done, 1 refused or failed (the reason on stderr), 2 a bad option. */
     public static int main(String[] args) {
-        if (args.length == 1 && (args[0].equals("--help") || args[0].equals("-h"))) {
+        if (BatchCommand.asksHelp(args)) {
             System.out.println(SampleOptions.usage());
             return 0;
         }
@@ -60,7 +61,7 @@ public final class SamplesCommand {
             Path root = localRoot(o.dataDir());
             Finality finality = Finality.read(root.resolve(DataRoot.CHECKPOINTS).resolve(DataRoot.Query.WINDOWS.dir()));
             finality.require(o.from(), o.to(), o.horizon());
-            spark = session(o.master());
+            spark = BatchCommand.session("streaming-clicks-samples", o.master());
             print(run(spark, root, o, finality), System.out);
             return 0;
         } catch (IllegalStateException | IllegalArgumentException e) {
@@ -75,6 +76,11 @@ public final class SamplesCommand {
 
     /** Derives and writes the range; {@link Finality#require} must have passed. */
     public static Report run(SparkSession spark, Path root, SampleOptions o, Finality finality) {
+        return run(spark, root, o, finality, Features.SAMPLE_FIRST);
+    }
+
+    /** With the features' tie order of a sample and an event at the same time ({@link Features#of}): for tests. */
+    static Report run(SparkSession spark, Path root, SampleOptions o, Finality finality, int sampleKind) {
         Instant readFrom = o.from().minus(FeatureSpec.HISTORY);
         Instant readTo = o.to().plus(o.horizon());
         CountedEvents.Result read = CountedEvents.read(spark, root, finality, readFrom, readTo);
@@ -82,11 +88,12 @@ public final class SamplesCommand {
         try {
             Dataset<Row> samples = Labels.label(events, o.from(), o.to(), o.horizon())
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            Features features = Features.of(events, Labels.views(events, o.from(), o.to()), o.from(), o.to());
+            Features features = Features.of(events, Labels.views(events, o.from(), o.to()), o.from(), o.to(),
+                    sampleKind);
             HourlyOutput out = new HourlyOutput(root.resolve(DataRoot.PARQUET).toUri().toString(),
                     spark.sessionState().newHadoopConf());
             String time = ClickEventContract.EVENT_TIME;
-            out.replace(FeatureSpec.SAMPLES_DIR, samples.drop(TS), time, o.hours());
+            out.replace(FeatureSpec.SAMPLES_DIR, finality(samples, o, finality).drop(TS), time, o.hours());
             out.replace(FeatureSpec.USER_DIR, features.user(), time, o.hours());
             out.replace(FeatureSpec.PAGE_DIR, features.page(), time, o.hours());
             out.replace(FeatureSpec.USER_PAGE_DIR, features.userPage(), time, o.hours());
@@ -105,6 +112,16 @@ public final class SamplesCommand {
         }
     }
 
+    /**
+     * What made each sample final, for the validator's premature-label check: the end of its label interval and the
+     * sealed watermark the run derived it under (the latter must have sealed the window holding the former).
+     */
+    private static Dataset<Row> finality(Dataset<Row> samples, SampleOptions o, Finality finality) {
+        long h = o.horizon().toNanos() / 1_000;
+        return samples.withColumn(FeatureSpec.LABEL_UNTIL, expr("timestamp_micros(" + TS + " + " + h + ")"))
+                .withColumn(FeatureSpec.SEALED_AT, lit(java.sql.Timestamp.from(finality.sealed())));
+    }
+
     static void print(Report r, PrintStream out) {
         out.println("samples: sealed up to " + r.sealed() + " (chk/windows); [" + r.from() + ", " + r.to() + ") is final");
         out.println("samples: " + r.samples() + " samples, " + r.positives() + " labelled 1 -> parquet/"
@@ -115,8 +132,9 @@ public final class SamplesCommand {
                 + r.negativesWithLateClick() + " of them kept label 0");
         if (r.windowsPastRetention() > 0) {
             out.println("samples: warning: " + r.windowsPastRetention() + " of " + r.windows() + " windows read have"
-                    + " their late boundary batch past chk/windows' retention (Spark keeps the last 100 batches):"
-                    + " for them link 3 uses the oldest retained batch, so an event the aggregation dropped as late"
+                    + " their late boundary batch before the oldest batch chk/windows still knows (Spark keeps the"
+                    + " last 100 batches, and this data root was written before the job kept chk/windows/history):"
+                    + " for them link 3 uses the oldest known batch, so an event the aggregation dropped as late"
                     + " may be taken as counted (docs/accounting.md, Limits)");
         }
     }
@@ -133,15 +151,4 @@ public final class SamplesCommand {
         return Path.of(dataDir).toAbsolutePath();
     }
 
-    static SparkSession session(String master) {
-        SparkConf conf = new SparkConf()
-                .setAppName("streaming-clicks-samples")
-                .setIfMissing("spark.master", master)
-                .setIfMissing("spark.sql.shuffle.partitions", "4")
-                .setIfMissing("spark.ui.enabled", "false")
-                .setIfMissing("spark.driver.host", "127.0.0.1")
-                .setIfMissing("spark.driver.bindAddress", "127.0.0.1")
-                .set("spark.sql.session.timeZone", "UTC");
-        return SparkSession.builder().config(conf).getOrCreate();
-    }
 }

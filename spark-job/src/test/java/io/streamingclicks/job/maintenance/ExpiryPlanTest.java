@@ -1,26 +1,16 @@
 package io.streamingclicks.job.maintenance;
 
-import io.streamingclicks.contract.Warehouse;
 import io.streamingclicks.job.sink.SnapshotBatches;
-import org.apache.iceberg.DataFile;
-import org.apache.iceberg.DataFiles;
+import io.streamingclicks.job.support.QueryCommits;
 import org.apache.iceberg.ExpireSnapshots;
-import org.apache.iceberg.PartitionSpec;
-import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
-import org.apache.iceberg.catalog.Namespace;
-import org.apache.iceberg.catalog.TableIdentifier;
-import org.apache.iceberg.inmemory.InMemoryCatalog;
-import org.apache.iceberg.types.Types;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,15 +23,13 @@ class ExpiryPlanTest {
     /** Every snapshot is past the retention. */
     private static final long ALL_OLD = Long.MAX_VALUE;
 
+    private QueryCommits commits;
     private Table table;
 
     @BeforeEach
     void table() {
-        InMemoryCatalog catalog = new InMemoryCatalog();
-        catalog.initialize("test", Map.of());
-        catalog.createNamespace(Namespace.of("clicks"));
-        table = catalog.createTable(TableIdentifier.of("clicks", "events"),
-                new Schema(Types.NestedField.optional(1, "id", Types.LongType.get())), PartitionSpec.unpartitioned());
+        commits = new QueryCommits("events");
+        table = commits.table();
     }
 
     @Test
@@ -124,16 +112,6 @@ class ExpiryPlanTest {
     }
 
     private long append(String queryId, long batch) {
-        var append = table.newFastAppend().appendFile(file());
-        if (queryId != null) {
-            append.set(Warehouse.SUMMARY_QUERY_ID, queryId).set(Warehouse.SUMMARY_BATCH_ID, Long.toString(batch));
-        }
-        append.commit();
-        return table.currentSnapshot().snapshotId();
-    }
-
-    private static DataFile file() {
-        return DataFiles.builder(PartitionSpec.unpartitioned()).withPath("/tmp/" + UUID.randomUUID() + ".parquet")
-                .withFileSizeInBytes(10).withRecordCount(1).build();
+        return commits.append(queryId, batch);
     }
 }

@@ -80,6 +80,17 @@ class SamplesNaiveTest {
             expected.put(FeatureSpec.LABEL, naiveLabel(s.ev(), counted));
             Map<String, Object> actual = actual(s.id(), label, user, page, up);
             assertThat(actual).as("sample %s %s", s.id(), s.ev()).isEqualTo(expected);
+            Ev v = s.ev();
+            assertThat(sourceMax(user.get(s.id()))).as("user source_max_event_time of %s", s.id())
+                    .isEqualTo(naiveSourceMax(v, counted, e -> e.user().equals(v.user())));
+            assertThat(sourceMax(page.get(s.id()))).as("page source_max_event_time of %s", s.id())
+                    .isEqualTo(naiveSourceMax(v, counted, e -> e.page().equals(v.page())));
+            assertThat(sourceMax(up.get(s.id()))).as("user_page source_max_event_time of %s", s.id())
+                    .isEqualTo(naiveSourceMax(v, counted, e -> e.user().equals(v.user()) && e.page().equals(v.page())));
+            assertThat(label.get(s.id()).<java.sql.Timestamp>getAs(FeatureSpec.LABEL_UNTIL).toInstant())
+                    .isEqualTo(v.time().plus(H));
+            assertThat(label.get(s.id()).<java.sql.Timestamp>getAs(FeatureSpec.SEALED_AT).toInstant())
+                    .isEqualTo(SEALED);
             if (!actual.equals(withLabel(naive(s.ev(), counted, true, true), expected))) {
                 shiftedAtT++;
             }
@@ -91,6 +102,19 @@ class SamplesNaiveTest {
         assertThat(shiftedAtLower).as("samples whose features change if an event at exactly t - w did not count")
                 .isPositive();
         assertThat(report.lateClicks()).isPositive();
+    }
+
+    private static Instant sourceMax(Row r) {
+        java.sql.Timestamp t = r.getAs(FeatureSpec.SOURCE_MAX_EVENT_TIME);
+        return t == null ? null : t.toInstant();
+    }
+
+    /** The latest counted view or click of the row's key in [t - 24 h, t): the newest event its features read. */
+    private static Instant naiveSourceMax(Ev s, List<Known> counted, java.util.function.Predicate<Ev> key) {
+        return counted.stream().map(Known::ev)
+                .filter(e -> key.test(e) && (e.action().equals("view") || e.action().equals("click"))
+                        && inWindow(e.time(), s.time(), FeatureSpec.LONG, false, true))
+                .map(Ev::time).max(Instant::compareTo).orElse(null);
     }
 
     private static Map<String, Object> withLabel(Map<String, Object> m, Map<String, Object> from) {

@@ -73,4 +73,18 @@ public final class Checkpoints {
             assertThat(log.batches()).as("chk/%s commits", query).allMatch(BatchOffsets::committed);
         }
     }
+
+    /**
+     * Spark's retention purged the query's first batches from {@code offsets/} during the run, and its
+     * {@code history/} still holds them: the checkpoint reads every batch from 0 to the last, none missing.
+     */
+    public static void assertHistoryKeepsPurgedBatches(Path root, String query) {
+        Path chk = root.resolve("chk").resolve(query);
+        List<Long> retained = CheckpointLog.readRetained(chk).batches().stream().map(BatchOffsets::batchId).toList();
+        List<Long> all = CheckpointLog.read(chk).batches().stream().map(BatchOffsets::batchId).toList();
+        assertThat(retained).as("chk/%s/offsets after the run: Spark purged its first batches", query).isNotEmpty()
+                .doesNotContain(0L);
+        assertThat(all).as("chk/%s read with its history: every batch from 0", query)
+                .isEqualTo(java.util.stream.LongStream.rangeClosed(0, all.get(all.size() - 1)).boxed().toList());
+    }
 }

@@ -3,6 +3,7 @@ package io.streamingclicks.job.support;
 import io.streamingclicks.accounting.iceberg.IngestHighWater;
 import io.streamingclicks.accounting.iceberg.TableSnapshot;
 import io.streamingclicks.accounting.links.Link3;
+import io.streamingclicks.accounting.spark.BatchHistory;
 import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.accounting.spark.FileSourceLog;
 import io.streamingclicks.accounting.spark.IngestBatches;
@@ -71,6 +72,15 @@ public final class TableLink3 {
                     r.getJavaMap(3)));
         }
         IngestHighWater highWater = new IngestHighWater(snapshots, ingestId);
+        // The high-water the job recorded with each windows batch in chk/windows/history is what the snapshots say.
+        // (A batch recorded since the checkpoint was read above is not checked.)
+        BatchHistory.ingestHighWaters(windowsChk).forEach((id, recorded) -> windows.batch(id).ifPresent(b -> {
+            OptionalLong now = highWater.readTo(b.tableOffset());
+            if (now.isPresent()) {
+                assertThat(recorded).as("chk/windows/history's ingest high-water of batch %d", id)
+                        .isEqualTo(now.getAsLong());
+            }
+        }));
 
         long w = window.toSeconds();
         boolean files = Arrays.asList(spark.table(Tables.name("events")).columns()).contains("source_file");

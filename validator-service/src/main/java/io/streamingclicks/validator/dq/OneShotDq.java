@@ -79,9 +79,13 @@ public final class OneShotDq {
         HourlyHllCheck hourly = new HourlyHllCheck();
         hourly.settings = settings;
         hourly.unions = io.streamingclicks.validator.uv.UvBuckets.of(settings, 0);
+        LeakageChecks leakage = new LeakageChecks();
+        leakage.settings = settings;
+        leakage.rows = config.getOptionalValue("validator.samples.recompute-rows", Integer.class).orElse(200);
+        leakage.seed = config.getOptionalValue("validator.samples.seed", Long.class).orElse(15L);
         return List.of(new NullKeysCheck(), new DuplicateKeysCheck(), new OffsetsContiguousCheck(),
                 new LandingLinesCheck(), new CompletenessCheck(), new HllAccuracyCheck(), hourly, new EventsToPvCheck(),
-                p, pl, q, f, t);
+                p, pl, q, f, t, leakage);
     }
 
     private static Duration duration(Config config, String name, String dflt) {

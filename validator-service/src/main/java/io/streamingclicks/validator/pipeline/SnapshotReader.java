@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 
 import io.streamingclicks.accounting.iceberg.IngestHighWater;
 import io.streamingclicks.accounting.iceberg.TableSnapshot;
+import io.streamingclicks.accounting.spark.BatchHistory;
 import io.streamingclicks.accounting.spark.BatchOffsets;
 import io.streamingclicks.accounting.spark.CheckpointLog;
 import io.streamingclicks.accounting.spark.FileSourceLog;
@@ -80,9 +81,10 @@ public class SnapshotReader {
     /**
      * On the Iceberg format, per windows batch, the highest ingest batch in the events table up to the snapshot its
      * offset names. The snapshots are read after the checkpoints: every snapshot an offset names is in the metadata
-     * unless it was expired. A batch whose high-water cannot be told is left out (link 3 then counts nothing of
-     * the windows it bounds, and the checks say so); an unreadable table leaves them all out (committed_files_present
-     * names the table and file).
+     * unless it was expired; for a batch whose snapshots were expired, the high-water the job recorded with it in
+     * {@code chk/windows/history} (worked out while they were there). A batch whose high-water cannot be told either
+     * way is left out (link 3 then counts nothing of the windows it bounds, and the checks say so); an unreadable
+     * table leaves out all but the recorded ones (committed_files_present names the table and file).
      */
     static Map<Long, Long> windowsReadTo(ValidatorSettings settings, CommittedFiles committed,
                                         Map<Query, List<BatchOffsets>> batches) {
@@ -90,11 +92,15 @@ public class SnapshotReader {
         if (windows.stream().noneMatch(b -> b.tableOffset() != null)) {
             return Map.of();
         }
+        Map<Long, Long> recorded = BatchHistory.ingestHighWaters(settings.checkpoint(Query.WINDOWS));
         List<TableSnapshot> snapshots;
         try {
             snapshots = committed.snapshots(Sink.EVENTS);
         } catch (TableReadException e) {
-            return Map.of();
+            Map<Long, Long> out = new TreeMap<>();
+            windows.stream().filter(b -> b.tableOffset() != null && recorded.containsKey(b.batchId()))
+                    .forEach(b -> out.put(b.batchId(), recorded.get(b.batchId())));
+            return out;
         }
         IngestHighWater highWater = new IngestHighWater(snapshots,
                 QueryId.read(settings.checkpoint(Query.INGEST)).orElse(""));
@@ -105,6 +111,9 @@ public class SnapshotReader {
                     highWater.readTo(b.tableOffset()).ifPresent(h -> out.put(b.batchId(), h));
                 } catch (IllegalStateException notTheJobs) {
                     // a snapshot names the ingest query but no batch: its high-water cannot be told
+                }
+                if (!out.containsKey(b.batchId()) && recorded.containsKey(b.batchId())) {
+                    out.put(b.batchId(), recorded.get(b.batchId()));
                 }
             }
         }

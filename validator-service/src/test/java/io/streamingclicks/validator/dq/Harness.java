@@ -55,6 +55,23 @@ final class Harness implements AutoCloseable {
         return out;
     }
 
+    /** The leakage checks as the service wires them, recomputing {@code rows} samples (seed 15). */
+    LeakageChecks leakage(int rows) {
+        LeakageChecks l = new LeakageChecks();
+        l.settings = settings;
+        l.rows = rows;
+        l.seed = 15;
+        return l;
+    }
+
+    /** Runs {@code check} alone over the data root's current snapshot. */
+    List<CheckResult> run(Check check) throws Exception {
+        try (Workspace ws = Workspace.open(db, SqlFile.load(), SnapshotReader.read(settings),
+                settings.window().toMillis(), settings.uvRsd())) {
+            return check.run(ws);
+        }
+    }
+
     static Map<String, CheckResult> byName(List<CheckResult> results) {
         Map<String, CheckResult> m = new HashMap<>();
         results.forEach(r -> m.put(r.check(), r));

@@ -162,6 +162,43 @@ class IcebergChecksTest {
     }
 
     /**
+     * The snapshots the windows offsets name expired (only the current one kept): link 3 still holds with the ingest
+     * high-water the job recorded with each batch in {@code chk/windows/history} while they were there. Without the
+     * history the boundaries cannot be told, and the reconciliation fails.
+     */
+    @Test
+    void linkThreeHoldsAfterExpiryWithTheHighWaterRecordedInTheHistory() throws Exception {
+        StackFixture f = new StackFixture(tmp.resolve("data")).write();
+        icebergOnly(f);
+        Path windows = f.root().resolve("chk/windows");
+        try (TestWarehouse w = new TestWarehouse(f.root())) {
+            List<io.streamingclicks.accounting.iceberg.TableSnapshot> snapshots = new java.util.ArrayList<>();
+            for (org.apache.iceberg.Snapshot s : w.table(Sink.EVENTS).snapshots()) {
+                snapshots.add(new io.streamingclicks.accounting.iceberg.TableSnapshot(s.snapshotId(), s.parentId(),
+                        s.operation(), s.summary()));
+            }
+            var highWater = new io.streamingclicks.accounting.iceberg.IngestHighWater(snapshots,
+                    TestWarehouse.INGEST_QUERY_ID);
+            assertThat(io.streamingclicks.accounting.spark.BatchHistory.of(windows, highWater::readTo).catchUp())
+                    .isPositive();
+            w.table(Sink.EVENTS).expireSnapshots().expireOlderThan(System.currentTimeMillis() + 1).retainLast(1)
+                    .commit();
+            assertThat(w.table(Sink.EVENTS).snapshots()).hasSize(1);
+        }
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            Map<String, CheckResult> checks = Harness.byName(h.runAll());
+            for (String check : LINK_THREE) {
+                assertThat(checks.get(check).status()).as(checks.get(check).toString()).isEqualTo(Status.PASS);
+            }
+        }
+        Files.move(windows.resolve("history"), windows.resolve("history-moved-away"));
+        try (Harness h = new Harness(f.root(), ICEBERG)) {
+            CheckResult r = Harness.byName(h.runAll()).get("reconciliation_events_pv");
+            assertThat(r.status()).as(r.toString()).isEqualTo(Status.FAIL);
+        }
+    }
+
+    /**
      * Shown able to fail: an event lost from the events table (pv counted it) fails the reconciliation on Iceberg as
      * on Parquet.
      */

@@ -34,8 +34,9 @@ import io.streamingclicks.validator.dq.Status;
 
 /**
  * The service over output the real Spark job wrote (a compacted {@code _spark_metadata}, an orphan Parquet file of a
- * SIGKILLed batch, late and quarantined records, a producer ledger), moved to another absolute path: every check
- * passes, committed counts equal the job's own, and Top-N equals the ranking of committed pv.
+ * SIGKILLed batch, late and quarantined records, a producer ledger, make samples' derivation of the data hour), moved
+ * to another absolute path: every check passes (the leakage checks too), committed counts equal the job's own, and
+ * Top-N equals the ranking of committed pv.
  */
 @QuarkusTest
 @QuarkusTestResource(value = RealJobFixture.class, restrictToAnnotatedClass = true)
@@ -77,6 +78,12 @@ class RealJobFixtureTest {
         String link1 = r.get("reconciliation_producer_kafka").detail();
         assertThat(number(link1, "of (\\d+) settled")).isPositive();
         assertThat(link1).contains(" 0 events lost, 0 doubled");
+        // make samples ran over the data hour: the leakage checks pass on it, the recompute on 200 of its samples.
+        for (String leak : List.of("samples_naive_recompute", "features_source_before_t", "samples_premature_labels")) {
+            assertThat(r.get(leak).status()).as(r.get(leak).toString()).isEqualTo(Status.PASS);
+        }
+        assertThat(r.get("samples_naive_recompute").detail()).startsWith("0 mismatches in 0 of 200 samples")
+                .contains("of " + props().getProperty("samples") + " samples)");
         assertThat(number(r.get("completeness").detail(), "of (\\d+) sealed windows")).isGreaterThanOrEqualTo(
                 Duration.between(Instant.parse(props().getProperty("first_window")),
                         Instant.parse(props().getProperty("last_window"))).toMinutes() + 1);

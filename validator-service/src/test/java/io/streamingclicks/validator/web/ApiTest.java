@@ -180,6 +180,10 @@ class ApiTest {
         }
     }
 
+    /** The leakage checks of make samples' output: not applicable on a data root without samples. */
+    static final List<String> LEAKAGE = List.of("samples_naive_recompute", "features_source_before_t",
+            "samples_premature_labels");
+
     @Test
     void dqShowsLatestResultsHistoryAndGauges() throws Exception {
         runner.runAll();
@@ -189,10 +193,14 @@ class ApiTest {
         assertThat(r.getList("latest.check", String.class)).contains("duplicates_pv", "completeness", "hll_vs_exact",
                 "hll_vs_exact_hourly",
                 "reconciliation_producer_kafka", "reconciliation_kafka_events", "reconciliation_events_pv");
-        // On this Kafka fixture the file source's reconciliations say they cannot apply; everything else passes.
+        // On this Kafka fixture the file source's reconciliations say they cannot apply, and so do the leakage checks
+        // (no make samples output); everything else passes.
         List<Map<String, Object>> latest = r.getList("latest");
         assertThat(latest).allSatisfy(c -> assertThat(c.get("status")).as(c.toString())
-                .isEqualTo(c.get("check").toString().contains("landing") ? "not_applicable" : "pass"));
+                .isEqualTo(c.get("check").toString().contains("landing") || LEAKAGE.contains(c.get("check"))
+                        ? "not_applicable" : "pass"));
+        assertThat(latest).filteredOn(c -> LEAKAGE.contains(c.get("check"))).hasSize(3)
+                .allSatisfy(c -> assertThat(c.get("detail").toString()).contains("no samples"));
         assertThat(latest).filteredOn(c -> c.get("check").toString().contains("landing")).hasSize(2);
         assertThat(r.getList("history.check", String.class)).hasSizeGreaterThanOrEqualTo(2)
                 .containsOnly("duplicates_pv");
