@@ -19,7 +19,7 @@ $(SPARK_JOB_JAR): $(MVN) pom.xml spark-job/pom.xml $(shell find spark-job/src/ma
 	$(MVN) $(MVN_FLAGS) -q install -DskipTests -pl infra/contract,accounting,spark-job
 	@touch $@
 
-.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark run-files samples compact
+.PHONY: run-spark stop-spark status-spark kill-spark restart-spark bench-spark bench-samples run-files samples compact
 run-spark: $(SPARK_JOB_JAR) ## start the Spark job (local[2], reads KAFKA_TOPIC from the start, writes DATA_DIR/parquet)
 	@mkdir -p $(DATA_DIR) $(RUN_DIR)
 	@# Run a copy: a rebuild re-shades target/spark-job.jar in place and would crash a running job. The rename
@@ -67,7 +67,20 @@ bench-spark: $(SPARK_JOB_JAR) $(KAFKA_JAR) ## the job (every output), the previo
 # A batch run of the same jar (docs/features.md): FROM/TO are UTC times, widened to whole hours (printed); refused
 # until the windows query has sealed TO + HORIZON. Reads DATA_DIR; writes parquet/samples and parquet/features/*.
 HORIZON ?= PT10M
-samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whole UTC hours: make samples FROM=2026-12-01T10 TO=2026-12-01T12 [HORIZON=PT10M]
+# Without the streaming job's one shuffle partition (its state stores' count): samples sorts each feature's stream in
+# one task per partition, so one partition left a core idle; SamplesCommand's own default (4) applies. Its own heap:
+# at the job's 768m, 6 hours of one synthetic day failed (a sort merging its many spill files, 2 MB of read buffer
+# each: OutOfMemoryError; make bench-samples, spark-job README).
+SAMPLES_HEAP ?= 2g
+SAMPLES_JVM_FLAGS := $(filter-out -Dspark.sql.shuffle.partitions=% -Xmx%,$(SPARK_JVM_FLAGS)) -Xmx$(SAMPLES_HEAP)
+samples: $(SPARK_JOB_JAR) ## labelled samples and point-in-time features of whole UTC hours: make samples FROM=2026-12-01T10 TO=2026-12-01T12 [HORIZON=PT10M] [SAMPLES_HEAP=2g]
 	@if [ -z "$(FROM)" ] || [ -z "$(TO)" ]; then echo "usage: make samples FROM=<UTC time> TO=<UTC time> [HORIZON=PT10M] (e.g. FROM=2026-12-01T10 TO=2026-12-01T12)" >&2; exit 2; fi
-	@env SPARK_LOCAL_IP=127.0.0.1 java $(SPARK_JVM_FLAGS) -jar $(SPARK_JOB_JAR) samples --master '$(SPARK_MASTER)' \
+	@env SPARK_LOCAL_IP=127.0.0.1 java $(SAMPLES_JVM_FLAGS) -jar $(SPARK_JOB_JAR) samples --master '$(SPARK_MASTER)' \
 	  --data-dir '$(DATA_DIR)' --from '$(FROM)' --to '$(TO)' --horizon '$(HORIZON)'
+
+# Not part of make test. Synthesizes its own data root (run/bench-samples/root, reused while its parameters match)
+# from spark-job's test classes, then times `samples` with the flags above. BENCH_* knobs: spark-job/bench/bench-samples.sh.
+bench-samples: $(SPARK_JOB_JAR) ## cost of make samples on one synthetic day (200 events/s; not in make test): wall, CPU, peak memory per range size (BENCH_RANGES="0+1 0+6 23+1 0+24")
+	@$(MVN) $(MVN_FLAGS) -q -pl spark-job test-compile
+	@BENCH_JVM_FLAGS='$(SAMPLES_JVM_FLAGS)' BENCH_MASTER='$(SPARK_MASTER)' \
+	  spark-job/bench/bench-samples.sh $(SPARK_JOB_JAR) spark-job/target/test-classes

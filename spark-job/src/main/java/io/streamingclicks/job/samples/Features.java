@@ -100,8 +100,10 @@ public final class Features {
         Column ts = col(TS);
 
         List<Dataset<Row>> parts = new ArrayList<>();
-        parts.add(delta(counted, ts, Map.of(V1, view, V24, view, C1, click, C24, click, DS1, dwell, DS24, dwell,
-                DN1, dwellN, DN24, dwellN), when(view.equalTo(1L), ts), ts));
+        // A view's +1 to the distinct counts rides on its own row at τ: one delta row fewer per view to sort.
+        parts.add(delta(counted, ts, Map.ofEntries(Map.entry(V1, view), Map.entry(V24, view), Map.entry(C1, click),
+                Map.entry(C24, click), Map.entry(DS1, dwell), Map.entry(DS24, dwell), Map.entry(DN1, dwellN),
+                Map.entry(DN24, dwellN), Map.entry(X1, view), Map.entry(X24, view)), when(view.equalTo(1L), ts), ts));
         parts.add(delta(counted, ts.plus(w1), Map.of(V1, view.multiply(-1), C1, click.multiply(-1),
                 DS1, dwell.multiply(-1), DN1, dwellN.multiply(-1)), null, null));
         parts.add(delta(counted, ts.plus(w24), Map.of(V24, view.multiply(-1), C24, click.multiply(-1),
@@ -109,7 +111,6 @@ public final class Features {
         // Distinct (user, page) pairs: each view holds its pair "present" until the pair's next view or w.
         Dataset<Row> views = counted.where(col(ACTION).equalTo(FeatureSpec.VIEW))
                 .withColumn("next_view", lead(ts, 1).over(Window.partitionBy(col(USER_ID), col(PAGE_ID)).orderBy(ts)));
-        parts.add(delta(views, ts, Map.of(X1, lit(1L), X24, lit(1L)), null, null));
         parts.add(delta(views, least(coalesce(col("next_view"), ts.plus(w1)), ts.plus(w1)), Map.of(X1, lit(-1L)),
                 null, null));
         parts.add(delta(views, least(coalesce(col("next_view"), ts.plus(w24)), ts.plus(w24)), Map.of(X24, lit(-1L)),

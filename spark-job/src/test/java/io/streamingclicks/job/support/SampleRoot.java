@@ -23,7 +23,9 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A data root as the job leaves it, made by hand for the samples tests: each {@link #batch} commits events through
@@ -62,6 +64,7 @@ public final class SampleRoot {
     private final CommittedSink events;
     private long nextBatch;
     private long nextOffset;
+    private final Set<String> logged = new HashSet<>();
 
     public SampleRoot(SparkSession spark, Path root, Duration window) {
         this.spark = spark;
@@ -86,9 +89,18 @@ public final class SampleRoot {
         Dataset<Row> df = TimePartitions.by(spark.createDataFrame(rows, EVENTS), ClickEventContract.EVENT_TIME);
         events.write(id, df);
         StringBuilder log = new StringBuilder("v1");
-        for (String line : lines(root.resolve("parquet/events/_spark_metadata/" + id))) {
+        // Every 10th entry of the sink's log is a compaction (N.compact) listing every file so far: the new ones
+        // are those not logged before.
+        Path meta = root.resolve("parquet/events/_spark_metadata/" + id);
+        if (!Files.exists(meta)) {
+            meta = root.resolve("parquet/events/_spark_metadata/" + id + ".compact");
+        }
+        for (String line : lines(meta)) {
             if (line.startsWith("{")) {
                 JsonNode n = read(line);
+                if (!logged.add(n.get("path").asText())) {
+                    continue;
+                }
                 log.append("\n{\"path\":\"").append(n.get("path").asText()).append("\",\"timestamp\":1,\"batchId\":")
                         .append(id).append('}');
             }
