@@ -2,10 +2,11 @@ package io.streamingclicks.job.samples;
 
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
-import org.apache.spark.sql.expressions.WindowSpec;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,8 +30,6 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 /**
@@ -157,20 +156,22 @@ public final class Features {
                         .as(FeatureSpec.UP_SECONDS_SINCE_VIEW), sourceMax()));
     }
 
-    /** The sample rows with the running sums of every delta (and the latest view) over their key's stream. */
+    /**
+     * The sample rows with the running sums of every delta (and the latest view and source time) over their key's
+     * stream: the stream hashed by key, sorted by (key, time, kind) within each partition, a sample before a delta at
+     * the same time ("strictly before t"), then one pass ({@link RunningSums}). Spark's sort spills as it must; the
+     * pass holds one key's sums, not its rows.
+     */
     private Dataset<Row> running(List<String> key) {
-        WindowSpec upTo = Window.partitionBy(key.stream().map(org.apache.spark.sql.functions::col)
-                        .toArray(Column[]::new))
-                // A sample sorts before a delta at the same time: "strictly before t".
-                .orderBy(col(AT), col(KIND))
-                .rowsBetween(Window.unboundedPreceding(), Window.currentRow());
         Dataset<Row> stream = samples.unionByName(deltas, true);
-        for (String d : DELTAS) {
-            stream = stream.withColumn(d, coalesce(sum(col(d)).over(upTo), lit(0)));
-        }
-        stream = stream.withColumn(VIEW_AT, max(col(VIEW_AT)).over(upTo));
-        stream = stream.withColumn(SOURCE_AT, max(col(SOURCE_AT)).over(upTo));
-        return stream.where(col(KIND).equalTo(sampleKind));
+        Column[] keyColumns = key.stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new);
+        List<Column> order = new ArrayList<>(List.of(keyColumns));
+        order.add(col(AT));
+        order.add(col(KIND));
+        StructType schema = stream.schema();
+        return stream.repartition(keyColumns).sortWithinPartitions(order.toArray(Column[]::new))
+                .mapPartitions(new RunningSums(schema, key, KIND, DELTAS, List.of(VIEW_AT, SOURCE_AT)),
+                        Encoders.row(schema));
     }
 
     /**
@@ -190,7 +191,7 @@ public final class Features {
         cols.put(USER_ID, col(USER_ID));
         cols.put(PAGE_ID, col(PAGE_ID));
         cols.put(AT, at);
-        cols.put(KIND, lit(1));
+        cols.put(KIND, lit(RunningSums.DELTA));
         for (String d : DELTAS) {
             Column v = values.getOrDefault(d, lit(0L));
             cols.put(d, v.cast(DataTypes.LongType));
