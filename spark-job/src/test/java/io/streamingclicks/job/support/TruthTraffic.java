@@ -24,8 +24,10 @@ import java.util.SplittableRandom;
  * The draws follow the producer's propensity stream: users uniform over {@code 1001..1000+users}, pages Zipf-like
  * ({@code /home}, {@code /search}, {@code /product/p-0001}, ...), a view (or, 1 in 15, an add-to-cart) every
  * {@code 1/rate} s of event time; a view is followed by a click with {@link ClickTruth#clickProbability}, r from this
- * traffic's own earlier views, the click {@code clickDelayMin..clickDelayMax} later. Every event is on time: the
- * watermark of each committed batch is its end, so everything is counted. {@code ledger/truth.json} is written, as
+ * traffic's own earlier views, the click {@code clickDelayMin..clickDelayMax} later. The watermark of each committed
+ * batch is its end, so nearly everything is counted: a click due after the batch's last draw but before its end comes
+ * with the next batch, after its window was sealed, and link 3 names it late (18 in a day at 200/s), as it would a
+ * real late click. {@code ledger/truth.json} is written, as
  * the producer does, so an oracle can recompute each view's probability.
  *
  * @param truth  the model (its base sets the clicks per view)
